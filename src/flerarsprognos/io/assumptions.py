@@ -1,0 +1,381 @@
+"""Assumption files: reading, validating and holding the assumptions in force.
+
+An assumption directory holds one YAML file per topic (``makro.yaml``, ``region.yaml`` …).
+Each file has a ``beskrivning`` and a ``parametrar`` mapping; each parameter states its
+``enhet`` (unit) and ``kalla`` (source) and either ``varde`` (one value) or ``varden``
+(values by year). The format is documented in ``docs/filformat.md``.
+
+Everything wrong is collected and reported together (:class:`~flerarsprognos.problems.InputError`).
+"""
+
+from __future__ import annotations
+
+import copy
+import difflib
+import hashlib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from ..problems import Problems
+from ..schema import RATE_UNITS, SPECS, TOPICS, UNIT_LABELS, UTJAMNING_METHODS, Spec
+from .yamlfile import as_number, as_year, read_yaml
+
+ENTRY_KEYS = {"beskrivning", "enhet", "kalla", "varden", "varde", "forlangning", "metod", "anteckning"}
+FILE_KEYS = {"beskrivning", "parametrar"}
+EXTENSIONS = ("senaste", "ingen")
+
+
+@dataclass
+class Value:
+    """One assumption in force: its data in canonical units, and where it came from."""
+
+    spec: Spec
+    data: Any  # np.ndarray over years (NaN = not given, for `gles`), a float, or a str
+    source: str
+    file: str
+    file_unit: str
+    description: str = ""
+    extended: np.ndarray | None = None  # bool per year: filled by `forlangning`
+    method: str | None = None  # utjämning components
+    changed_by: list[str] = field(default_factory=list)  # scenarios that changed it
+
+
+@dataclass
+class AssumptionSet:
+    """All assumptions of one scenario, validated, on the horizon ``years``."""
+
+    name: str
+    years: np.ndarray
+    planslut: int
+    values: dict[str, Value]
+    files: list[Path]
+    digest: str
+    scenario_files: list[Path] = field(default_factory=list)
+    title: str = "Basalternativ"
+
+    @property
+    def basar(self) -> int:
+        return int(self.years[0])
+
+    @property
+    def slutar(self) -> int:
+        return int(self.years[-1])
+
+    def __getitem__(self, key: str) -> Any:
+        return self.values[key].data
+
+    def copy(self, name: str) -> AssumptionSet:
+        new = copy.deepcopy(self)
+        new.name = name
+        return new
+
+
+def file_unit_ok(spec: Spec, unit: str, method: str | None) -> bool:
+    if spec.component:
+        return unit == ("kr_per_invanare" if method == "per_invanare" else "mnkr")
+    if spec.unit == "rate":
+        return unit in RATE_UNITS
+    return unit == spec.unit
+
+
+def expected_units(spec: Spec, method: str | None) -> str:
+    if spec.component:
+        return "kr_per_invanare" if method == "per_invanare" else "mnkr"
+    if spec.unit == "rate":
+        return "procent eller andel"
+    return spec.unit
+
+
+def to_canonical(x: float, unit: str) -> float:
+    return x / 100.0 if unit == "procent" else x
+
+
+def from_canonical(x: float, unit: str) -> float:
+    return x * 100.0 if unit == "procent" else x
+
+
+def check_bounds(spec: Spec, x: float, unit: str, file: str, key: str, year: int | None,
+                 problems: Problems) -> bool:
+    """Errors for impossible values (often a wrong unit), warnings for implausible ones."""
+    shown = f"{from_canonical(x, unit):g} {unit}"
+    lo, hi = spec.error
+    if (lo is not None and x < lo) or (hi is not None and x > hi):
+        lo_s = "−∞" if lo is None else f"{from_canonical(lo, unit):g}"
+        hi_s = "∞" if hi is None else f"{from_canonical(hi, unit):g}"
+        hint = " Är enheten rätt angiven?" if spec.unit == "rate" else ""
+        problems.error(file, key, f"värdet {shown} är utanför det möjliga intervallet "
+                                  f"[{lo_s}, {hi_s}] {unit}.{hint}", year)
+        return False
+    lo, hi = spec.warn
+    if (lo is not None and x < lo) or (hi is not None and x > hi):
+        problems.warn(file, key, f"värdet {shown} är osannolikt (rimligt: "
+                                 f"{from_canonical(lo, unit):g} till {from_canonical(hi, unit):g} {unit})",
+                      year)
+    return True
+
+
+def suggest(key: str) -> str:
+    close = difflib.get_close_matches(key, SPECS.keys(), n=1, cutoff=0.6)
+    return f" Menade du '{close[0]}'?" if close else ""
+
+
+@dataclass
+class Horizon:
+    basar: int
+    planslut: int
+    slutar: int
+
+    @property
+    def years(self) -> np.ndarray:
+        return np.arange(self.basar, self.slutar + 1)
+
+
+def _parse_year_values(spec: Spec, raw: Any, unit: str, file: str, key: str,
+                       horizon: Horizon | None, problems: Problems,
+                       method: str | None) -> dict[int, float] | None:
+    if not isinstance(raw, dict):
+        problems.error(file, key, "'varden' ska vara en tabell år: värde")
+        return None
+    out: dict[int, float] = {}
+    for ykey, v in raw.items():
+        year = as_year(ykey)
+        if year is None:
+            problems.error(file, key, f"'{ykey}' är inget årtal")
+            continue
+        x, why = as_number(v)
+        if why:
+            problems.error(file, key, why, year)
+            continue
+        if horizon is not None and not (horizon.basar <= year <= horizon.slutar):
+            problems.warn(file, key, f"året ligger utanför prognoshorisonten "
+                                     f"{horizon.basar}–{horizon.slutar} och används inte", year)
+            continue
+        x = to_canonical(x, unit)
+        if method == "per_invanare":
+            if x < 0:
+                problems.error(file, key, "kr per invånare kan inte vara negativt", year)
+                continue
+        elif check_bounds(spec, x, unit, file, key, year, problems) is False:
+            continue
+        out[year] = x
+    return out
+
+
+def _fill_years(spec: Spec, given: dict[int, float], extension: str, file: str, key: str,
+                horizon: Horizon, problems: Problems, method: str | None):
+    """Place given years on the horizon; extend, or report each missing year."""
+    years = horizon.years
+    data = np.full(len(years), np.nan)
+    extended = np.zeros(len(years), dtype=bool)
+    for y, x in given.items():
+        data[y - horizon.basar] = x
+    coverage = spec.coverage
+    if spec.component and method == "folj_skatteunderlag":
+        if horizon.basar not in given:
+            problems.error(file, key, "metoden folj_skatteunderlag behöver ett värde för basåret",
+                           horizon.basar)
+        for y in sorted(given):
+            if y != horizon.basar:
+                problems.warn(file, key, "metoden folj_skatteunderlag räknar fram åren efter "
+                                         "basåret; värdet används inte", y)
+        return data, extended
+    if coverage == "gles_noll":
+        return np.nan_to_num(data, nan=0.0), extended
+    if coverage == "gles":
+        return data, extended
+    last = horizon.planslut if coverage == "plan" else horizon.slutar
+    if coverage == "plan":
+        for y in sorted(given):
+            if y > horizon.planslut:
+                problems.warn(file, key, f"året ligger efter planperiodens slut ({horizon.planslut}) "
+                                         "och används inte", y)
+                data[y - horizon.basar] = np.nan
+    present = [y for y in range(horizon.basar, last + 1) if y in given]
+    last_given = max(present) if present else None
+    for y in range(horizon.basar, last + 1):
+        if y in given:
+            continue
+        if (coverage == "horisont" and extension == "senaste" and last_given is not None
+                and y > last_given):
+            data[y - horizon.basar] = data[last_given - horizon.basar]
+            extended[y - horizon.basar] = True
+        else:
+            hint = "" if coverage == "plan" else " (eller ange 'forlangning: senaste')"
+            problems.error(file, key, f"värde saknas för året{hint}", y)
+    return data, extended
+
+
+def parse_entry(spec: Spec, entry: Any, file: str, horizon: Horizon | None,
+                problems: Problems) -> Value | None:
+    key = spec.name
+    if not isinstance(entry, dict):
+        problems.error(file, key, "ska vara en tabell med enhet, kalla och varde/varden")
+        return None
+    for k in entry:
+        if k not in ENTRY_KEYS:
+            problems.error(file, f"{key}.{k}", f"okänd nyckel (tillåtna: {', '.join(sorted(ENTRY_KEYS))})")
+    n_before = len(problems.errors)
+    method = entry.get("metod")
+    if spec.component:
+        if method not in UTJAMNING_METHODS:
+            problems.error(file, f"{key}.metod",
+                           f"'{method}' är ingen metod (välj {', '.join(UTJAMNING_METHODS)})")
+            method = None
+    elif method is not None:
+        problems.error(file, f"{key}.metod", "bara utjämningskomponenter har en metod")
+    unit = entry.get("enhet")
+    if unit is None:
+        problems.error(file, key, f"enhet saknas (ska vara {expected_units(spec, method)})")
+    elif not isinstance(unit, str) or not file_unit_ok(spec, unit, method):
+        if not (spec.component and method is None):
+            problems.error(file, key, f"fel enhet '{unit}' (ska vara {expected_units(spec, method)})")
+    source = entry.get("kalla")
+    if not isinstance(source, str) or not source.strip():
+        problems.error(file, key, "källa saknas ('kalla')")
+    extension = entry.get("forlangning", "ingen")
+    if extension not in EXTENSIONS:
+        problems.error(file, f"{key}.forlangning", f"'{extension}' (välj {', '.join(EXTENSIONS)})")
+    if len(problems.errors) > n_before:
+        return None
+
+    value = Value(spec=spec, data=None, source=source.strip(), file=file, file_unit=unit,
+                  description=str(entry.get("beskrivning", spec.label)), method=method)
+    if spec.coverage == "skalar":
+        if "varden" in entry:
+            problems.error(file, key, "ska ha ett enda värde ('varde'), inte värden per år")
+            return None
+        if "varde" not in entry:
+            problems.error(file, key, "värde saknas ('varde')")
+            return None
+        raw = entry["varde"]
+        if spec.unit == "text":
+            if raw not in spec.choices:
+                problems.error(file, key, f"'{raw}' är inget tillåtet värde (välj {', '.join(spec.choices)})")
+                return None
+            value.data = raw
+            return value
+        x, why = as_number(raw)
+        if why:
+            problems.error(file, key, why)
+            return None
+        x = to_canonical(x, unit)
+        if not check_bounds(spec, x, unit, file, key, None, problems):
+            return None
+        value.data = x
+        return value
+
+    if "varde" in entry:
+        problems.error(file, key, "ska ha värden per år ('varden'), inte ett enda 'varde'")
+        return None
+    if "varden" not in entry:
+        if spec.coverage in ("gles", "gles_noll"):
+            entry = {**entry, "varden": {}}
+        else:
+            problems.error(file, key, "värden per år saknas ('varden')")
+            return None
+    given = _parse_year_values(spec, entry["varden"] or {}, unit, file, key, horizon, problems, method)
+    if given is None or horizon is None:
+        return None
+    value.data, value.extended = _fill_years(spec, given, extension, file, key, horizon, problems, method)
+    return value
+
+
+def assumption_digest(files: list[Path]) -> str:
+    h = hashlib.sha256()
+    for f in sorted(files, key=lambda p: p.name):
+        h.update(f.name.encode())
+        h.update(b"\0")
+        h.update(f.read_bytes())
+        h.update(b"\0")
+    return h.hexdigest()[:16]
+
+
+def _horizon(raw_params: dict[str, tuple[str, Any]], problems: Problems) -> Horizon | None:
+    scratch = Problems()
+    vals = {}
+    for key in ("basar", "planslut", "slutar"):
+        if key not in raw_params:
+            continue
+        file, entry = raw_params[key]
+        v = parse_entry(SPECS[key], entry, file, None, scratch)
+        if v is not None:
+            vals[key] = int(v.data)
+    if len(vals) < 3:
+        return None  # the problems are reported when the entries are parsed again
+    h = Horizon(vals["basar"], vals["planslut"], vals["slutar"])
+    if not (h.basar <= h.planslut <= h.slutar):
+        problems.error(raw_params["basar"][0], "basar/planslut/slutar",
+                       f"ska gälla basar ≤ planslut ≤ slutar (nu {h.basar}, {h.planslut}, {h.slutar})")
+        return None
+    return h
+
+
+def load_assumptions(directory: Path | str, problems: Problems | None = None) -> AssumptionSet:
+    """Read and validate every ``*.yaml`` in ``directory``; raise InputError on any error."""
+    directory = Path(directory)
+    own = problems if problems is not None else Problems()
+    files = sorted(directory.glob("*.yaml")) if directory.is_dir() else []
+    if not directory.is_dir():
+        own.error(directory, None, "katalogen med antaganden finns inte")
+        own.raise_if_errors()
+    if not files:
+        own.error(directory, None, "inga antagandefiler (*.yaml) i katalogen")
+        own.raise_if_errors()
+
+    raw_params: dict[str, tuple[str, Any]] = {}
+    unreadable: set[str] = set()  # topics whose file could not be read: no "saknas" flood
+    for path in files:
+        data = read_yaml(path, own)
+        if data is None:
+            unreadable.add(path.stem)
+            continue
+        if not isinstance(data, dict):
+            own.error(path, None, "filen ska vara en tabell med 'beskrivning' och 'parametrar'")
+            continue
+        for k in data:
+            if k not in FILE_KEYS:
+                own.error(path, str(k), "okänd nyckel på filens översta nivå "
+                                        "(tillåtna: beskrivning, parametrar)")
+        params = data.get("parametrar")
+        if not isinstance(params, dict):
+            own.error(path, "parametrar", "saknas eller är ingen tabell")
+            continue
+        if path.stem not in TOPICS:
+            own.warn(path, None, f"okänt filnamn; väntade en av {', '.join(t + '.yaml' for t in TOPICS)}")
+        for key, entry in params.items():
+            key = str(key)
+            if key not in SPECS:
+                own.error(path, key, f"okänd nyckel.{suggest(key)}")
+                continue
+            if key in raw_params:
+                own.error(path, key, f"finns redan i {raw_params[key][0]}")
+                continue
+            if SPECS[key].topic != path.stem:
+                own.warn(path, key, f"hör hemma i {SPECS[key].topic}.yaml")
+            raw_params[key] = (str(path), entry)
+
+    horizon = _horizon(raw_params, own)
+    values: dict[str, Value] = {}
+    for key, (file, entry) in raw_params.items():
+        v = parse_entry(SPECS[key], entry, file, horizon, own)
+        if v is not None:
+            values[key] = v
+    for key, spec in SPECS.items():
+        if key not in raw_params and spec.topic not in unreadable:
+            own.error(directory / f"{spec.topic}.yaml", key, f"saknas ({spec.label}, "
+                                                            f"{UNIT_LABELS[spec.unit]})")
+    if horizon is not None:
+        _cross_checks(values, horizon, own, directory)
+    own.raise_if_errors()
+    assert horizon is not None
+    return AssumptionSet(name="bas", years=horizon.years, planslut=horizon.planslut,
+                         values=values, files=files, digest=assumption_digest(files))
+
+
+def _cross_checks(values: dict[str, Value], horizon: Horizon, problems: Problems, directory: Path):
+    """Rules that involve more than one key."""
+    if horizon.planslut - horizon.basar > 20 or horizon.slutar - horizon.basar > 40:
+        problems.error(values["slutar"].file, "slutar", "horisonten är orimligt lång")

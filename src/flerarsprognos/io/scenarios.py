@@ -1,0 +1,217 @@
+"""Scenario files: sparse diffs over a named baseline.
+
+A scenario file has a header (``titel``, ``beskrivning``, ``baslinje``, ``kalla``) and
+``andringar``: for each assumption key, what changes. ``baslinje`` is ``bas`` (the assumption
+set) or the name of another scenario file in the same directory, which is applied first;
+scenarios also compose on the command line as ``a.yaml+b.yaml``. Documented in
+``docs/filformat.md``.
+
+Changes per key:
+- ``forskjutning``: added to the value, in ``enhet`` (procentenheter for ``procent``).
+  A number shifts every year; a table ``{år: skift}`` shifts only those years.
+- ``varden``: ``{år: värde}``; each value holds from its year until the next given year
+  (``skattesats: {varden: {2025: 12.28}}`` means 12,28 from 2025 on).
+- ``varde``: a new value for a key without years.
+- ``metod``: a new projection method for an utjämning component.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from ..problems import Problems
+from ..schema import SPECS, UTJAMNING_METHODS
+from .assumptions import AssumptionSet, check_bounds, expected_units, file_unit_ok, suggest, to_canonical
+from .yamlfile import as_number, as_year, read_yaml
+
+HEADER_KEYS = {"titel", "beskrivning", "baslinje", "kalla", "andringar"}
+CHANGE_KEYS = {"enhet", "forskjutning", "varden", "varde", "metod", "anteckning"}
+
+
+@dataclass
+class Scenario:
+    name: str
+    path: Path
+    title: str
+    description: str
+    baseline: str
+    source: str
+    changes: dict[str, dict[str, Any]]
+    parents: list[Scenario] = field(default_factory=list)
+
+    def chain(self) -> list[Scenario]:
+        """This scenario's baseline chain, oldest first, ending with itself."""
+        out: list[Scenario] = []
+        for p in self.parents:
+            out.extend(p.chain())
+        out.append(self)
+        return out
+
+
+def read_scenario(path: Path, problems: Problems, _seen: tuple[str, ...] = ()) -> Scenario | None:
+    path = Path(path)
+    if not path.is_file():
+        problems.error(path, None, "scenariofilen finns inte")
+        return None
+    data = read_yaml(path, problems)
+    if data is None:
+        return None
+    if not isinstance(data, dict):
+        problems.error(path, None, "filen ska vara en tabell med titel, beskrivning, baslinje, kalla, andringar")
+        return None
+    for k in data:
+        if k not in HEADER_KEYS:
+            problems.error(path, str(k), f"okänd nyckel (tillåtna: {', '.join(sorted(HEADER_KEYS))})")
+    for k in ("titel", "beskrivning", "baslinje", "kalla"):
+        if not isinstance(data.get(k), str) or not data.get(k, "").strip():
+            problems.error(path, k, "saknas i scenariots huvud")
+    changes = data.get("andringar")
+    if not isinstance(changes, dict) or not changes:
+        problems.error(path, "andringar", "saknas eller är tom")
+        changes = {}
+    scen = Scenario(name=path.stem, path=path, title=str(data.get("titel", path.stem)),
+                    description=str(data.get("beskrivning", "")),
+                    baseline=str(data.get("baslinje", "bas")), source=str(data.get("kalla", "")),
+                    changes={str(k): v for k, v in changes.items()})
+    if scen.baseline != "bas":
+        if scen.baseline in _seen + (scen.name,):
+            problems.error(path, "baslinje", f"cirkulär baslinje ({' → '.join(_seen + (scen.name, scen.baseline))})")
+        else:
+            parent = read_scenario(path.with_name(scen.baseline + ".yaml"), problems, _seen + (scen.name,))
+            if parent is not None:
+                scen.parents.append(parent)
+    return scen
+
+
+def read_scenario_arg(arg: str, problems: Problems) -> list[Scenario]:
+    """A command-line scenario: one file, or files joined by '+' (applied left to right)."""
+    return [s for s in (read_scenario(Path(p), problems) for p in arg.split("+")) if s is not None]
+
+
+def _shift_or_set(aset: AssumptionSet, scen: Scenario, key: str, change: dict, problems: Problems):
+    file = str(scen.path)
+    value = aset.values[key]
+    spec = value.spec
+    for k in change:
+        if k not in CHANGE_KEYS:
+            problems.error(file, f"{key}.{k}", f"okänd nyckel (tillåtna: {', '.join(sorted(CHANGE_KEYS))})")
+    method = change.get("metod", value.method)
+    if "metod" in change:
+        if not spec.component:
+            problems.error(file, f"{key}.metod", "bara utjämningskomponenter har en metod")
+            return
+        if method not in UTJAMNING_METHODS:
+            problems.error(file, f"{key}.metod", f"'{method}' är ingen metod (välj {', '.join(UTJAMNING_METHODS)})")
+            return
+    ops = [k for k in ("forskjutning", "varden", "varde") if k in change]
+    if len(ops) > 1:
+        problems.error(file, key, "ange en av forskjutning, varden och varde, inte flera")
+        return
+    if not ops:
+        if "metod" in change:
+            value.method = method
+            value.changed_by.append(scen.name)
+        else:
+            problems.error(file, key, "ingen ändring angiven (forskjutning, varden, varde eller metod)")
+        return
+    op = ops[0]
+    if spec.unit == "text":
+        if op != "varde" or change["varde"] not in spec.choices:
+            problems.error(file, key, f"ange 'varde' som en av {', '.join(spec.choices)}")
+            return
+        value.data = change["varde"]
+        value.changed_by.append(scen.name)
+        return
+    unit = change.get("enhet")
+    if not isinstance(unit, str) or not file_unit_ok(spec, unit, method):
+        problems.error(file, key, f"enhet saknas eller är fel ('{unit}'; ska vara {expected_units(spec, method)})")
+        return
+    years = aset.years
+    if spec.coverage == "skalar":
+        if op == "varden":
+            problems.error(file, key, "har inga år: använd 'varde' eller 'forskjutning' med ett tal")
+            return
+        x, why = as_number(change[op])
+        if why:
+            problems.error(file, key, why)
+            return
+        new = to_canonical(x, unit) + (value.data if op == "forskjutning" else 0.0)
+        if check_bounds(spec, new, unit, file, key, None, problems):
+            value.data = new
+            value.changed_by.append(scen.name)
+        return
+    if op == "varde":
+        problems.error(file, key, "har värden per år: använd 'varden' eller 'forskjutning'")
+        return
+    data = np.array(value.data, dtype=float)
+    raw = change[op]
+    if op == "forskjutning" and not isinstance(raw, dict):
+        x, why = as_number(raw)
+        if why:
+            problems.error(file, key, why)
+            return
+        raw = {int(y): x for y in years}
+    if not isinstance(raw, dict) or not raw:
+        problems.error(file, key, f"'{op}' ska vara en tabell år: värde")
+        return
+    parsed: dict[int, float] = {}
+    for ykey, v in raw.items():
+        year = as_year(ykey)
+        if year is None:
+            problems.error(file, key, f"'{ykey}' är inget årtal")
+            continue
+        if not (years[0] <= year <= years[-1]):
+            problems.error(file, key, f"året ligger utanför prognoshorisonten {years[0]}–{years[-1]}", year)
+            continue
+        x, why = as_number(v)
+        if why:
+            problems.error(file, key, why, year)
+            continue
+        parsed[year] = to_canonical(x, unit)
+    if len(parsed) != len(raw):
+        return
+    if op == "forskjutning":
+        for year, x in parsed.items():
+            i = year - years[0]
+            data[i] = (0.0 if np.isnan(data[i]) else data[i]) + x
+    else:
+        ordered = sorted(parsed)
+        for n, year in enumerate(ordered):
+            stop = ordered[n + 1] if n + 1 < len(ordered) else (
+                year + 1 if spec.coverage in ("gles", "gles_noll") else years[-1] + 1)
+            if spec.coverage == "plan":
+                stop = min(stop, aset.planslut + 1)
+            data[year - years[0]:stop - years[0]] = parsed[year]
+    ok = True
+    for i, year in enumerate(years):
+        if not np.isnan(data[i]) and data[i] != value.data[i]:
+            ok &= check_bounds(spec, data[i], unit, file, key, int(year), problems)
+    if ok:
+        value.data = data
+        value.method = method
+        value.changed_by.append(scen.name)
+
+
+def apply_scenarios(base: AssumptionSet, scenarios: list[Scenario], problems: Problems) -> AssumptionSet:
+    """The baseline with each scenario of the list (and its baseline chain) applied in order."""
+    chain: list[Scenario] = []
+    for s in scenarios:
+        chain.extend(s.chain())
+    name = "+".join(s.name for s in scenarios)
+    out = base.copy(name)
+    out.title = " + ".join(s.title for s in scenarios)
+    for scen in chain:
+        out.scenario_files.append(scen.path)
+        for key, change in scen.changes.items():
+            if key not in SPECS:
+                problems.error(scen.path, key, f"okänd nyckel: finns inte bland antagandena.{suggest(key)}")
+                continue
+            if not isinstance(change, dict):
+                problems.error(scen.path, key, "ska vara en tabell med enhet och forskjutning/varden/varde")
+                continue
+            _shift_or_set(out, scen, key, change, problems)
+    return out

@@ -1,0 +1,94 @@
+"""Balanskravsutredning, resultatutjämningsreserv, resultatreserv and the deficit ledger (§6).
+
+One call of :func:`step` is one year for every scenario at once; the state (reserves and
+open deficits by year of origin) is carried by the caller's loop over years.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+
+@dataclass
+class Rules:
+    reservation_limit: np.ndarray  # 1 % of skatter + bidrag
+    reservation_limit_negative_equity: np.ndarray  # 2 % when EK incl. ansvarsförbindelse < 0
+    resultatreserv_from: np.ndarray  # year
+    resultatreserv_cap: np.ndarray  # 5 %
+    regain_years: np.ndarray  # 3
+    reservation_share: np.ndarray  # decision: share of the room that is reserved
+    use_always: np.ndarray  # bool: RUR may be used whenever needed
+    su_average: np.ndarray  # trigger: national SU growth below this average
+
+
+@dataclass
+class State:
+    rur: np.ndarray
+    resultatreserv: np.ndarray
+    deficits: np.ndarray  # (scenario, year of origin): open balanskravsunderskott
+
+
+def adjusted_result(arets_resultat, realisationsvinster, realisationsvinster_undantag,
+                    realisationsforluster_undantag, orealiserade, aterforing):
+    """Årets resultat efter balanskravsjusteringar (LKBR 11 kap. 10 §)."""
+    return (arets_resultat - realisationsvinster + realisationsvinster_undantag
+            + realisationsforluster_undantag + orealiserade + aterforing)
+
+
+def step(i: int, year: int, state: State, rules: Rules, *, arets_resultat, efter_justeringar,
+         skatter_och_bidrag, ek_inkl_ansvarsforbindelse, su_growth, synnerliga_skal) -> dict:
+    """Reserve, use, regain and record one year's balanskrav for all scenarios."""
+    open_before = state.deficits.sum(axis=-1)
+
+    # Reserving: only from the part of the lower of the two results above 1 % (2 %) of
+    # skatter och bidrag, and only after open deficits are regained.
+    limit = np.where(ek_inkl_ansvarsforbindelse < 0, rules.reservation_limit_negative_equity,
+                     rules.reservation_limit)
+    room = np.minimum(arets_resultat, efter_justeringar) - limit * skatter_och_bidrag - open_before
+    room = np.maximum(room, 0.0) * rules.reservation_share
+    to_resultatreserv = year >= rules.resultatreserv_from
+    cap = np.maximum(rules.resultatreserv_cap * skatter_och_bidrag - state.resultatreserv, 0.0)
+    reserve_rr = np.where(to_resultatreserv, np.minimum(room, cap), 0.0)
+    reserve_rur = np.where(to_resultatreserv, 0.0, room)
+    reservering = reserve_rur + reserve_rr
+
+    # Using: only to cover a negative result after adjustments, never to create a surplus.
+    need = np.maximum(-efter_justeringar, 0.0)
+    allowed = rules.use_always | (su_growth < rules.su_average)
+    use_rur = np.where(allowed, np.minimum(need, state.rur), 0.0)
+    use_rr = np.where(allowed, np.minimum(need - use_rur, state.resultatreserv), 0.0)
+    anvandning = use_rur + use_rr
+
+    arets_bkr = efter_justeringar - reservering + anvandning
+
+    # Regain the oldest deficits first with a positive balanskravsresultat.
+    surplus = np.maximum(arets_bkr, 0.0)
+    cumulative = np.cumsum(state.deficits, axis=-1)
+    state.deficits = np.clip(cumulative - surplus[..., None], 0.0, None) - np.clip(
+        cumulative - state.deficits - surplus[..., None], 0.0, None)
+    new_deficit = np.maximum(np.maximum(-arets_bkr, 0.0) - synnerliga_skal, 0.0)
+    state.deficits[..., i] += new_deficit
+
+    rur_in, rr_in = state.rur, state.resultatreserv
+    state.rur = state.rur + reserve_rur - use_rur
+    state.resultatreserv = state.resultatreserv + reserve_rr - use_rr
+    # A deficit from year o must be regained by the end of year o + regain_years.
+    origin = np.arange(state.deficits.shape[-1])
+    late = origin[None, :] <= i - rules.regain_years[..., None]
+    forfallet = (state.deficits * late).sum(axis=-1)
+    return {
+        "arets_resultat_efter_balanskravsjusteringar": efter_justeringar,
+        "reservering_till_resultatutjamningsreserv": -reservering,
+        "anvandning_av_resultatutjamningsreserv": anvandning,
+        "arets_balanskravsresultat": arets_bkr,
+        "balanskravsunderskott_fran_tidigare_ar": -open_before,
+        "balanskravsresultat": arets_bkr - open_before,
+        "rur_ingaende": rur_in,
+        "rur_utgaende": state.rur,
+        "resultatreserv_ingaende": rr_in,
+        "resultatreserv_utgaende": state.resultatreserv,
+        "oreglerat_underskott": state.deficits.sum(axis=-1),
+        "underskott_for_sent_aterstallt": forfallet,
+    }

@@ -1,0 +1,98 @@
+"""Verksamhetens nettokostnader: the decided plan moved by a scenario, drivers after it (§4).
+
+Internally costs are positive magnitudes; the resultaträkning shows them negative.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+
+def cost_index_growth(loneokning, kpi, personalkostnadsandel) -> np.ndarray:
+    """LPIK-like cost growth: w · löneökning + (1 − w) · prisökning."""
+    w = np.asarray(personalkostnadsandel)[..., None]
+    return w * loneokning + (1.0 - w) * kpi
+
+
+def plan_sensitivity(loneokning, kpi, volymokning, planens_loneokning, planens_kpi,
+                     planens_volymokning, personalkostnadsandel, n_plan: int):
+    """Factors that move the decided plan lines in the plan years.
+
+    cost factor = (1 + w·(I_lön/I_lön,plan − 1) + (1 − w)·(I_pris/I_pris,plan − 1)) · I_vol/I_vol,plan,
+    price factor = I_pris/I_pris,plan, with cumulative indexes from the base year.
+    """
+    w = np.asarray(personalkostnadsandel)[..., None]
+    sl = slice(0, n_plan)
+    r_lon = np.cumprod(1 + loneokning[..., sl], -1) / np.cumprod(1 + planens_loneokning, -1)
+    r_pris = np.cumprod(1 + kpi[..., sl], -1) / np.cumprod(1 + planens_kpi, -1)
+    r_vol = np.cumprod(1 + volymokning[..., sl], -1) / np.cumprod(1 + planens_volymokning, -1)
+    cost_factor = (1.0 + w * (r_lon - 1.0) + (1.0 - w) * (r_pris - 1.0)) * r_vol
+    return cost_factor, r_pris
+
+
+def project_costs(*, plan_intakter, plan_kostnader, plan_avskrivningar, loneokning, kpi,
+                  volymokning, planens_loneokning, planens_kpi, planens_volymokning,
+                  personalkostnadsandel, intakter_prisindexering, satsningar, effektivisering,
+                  pension_verksamhet, new_depreciation, shape) -> dict[str, np.ndarray]:
+    """Intäkter, kostnader and avskrivningar for every year (positive magnitudes).
+
+    Plan years: decided lines × sensitivity factors. Later years: the previous year's
+    costs excluding pension grow by the cost index and volume; the pension module supplies
+    the pension part. Satsningar and effektivisering are explicit, permanent lines that
+    grow with the cost index after the year they start.
+    """
+    n_plan = plan_kostnader.shape[-1]
+    n_years = shape[-1]
+    growth = np.broadcast_to(cost_index_growth(loneokning, kpi, personalkostnadsandel), shape)
+    cost_factor, price_factor = plan_sensitivity(
+        loneokning, kpi, volymokning, planens_loneokning, planens_kpi, planens_volymokning,
+        personalkostnadsandel, n_plan)
+    a = np.asarray(intakter_prisindexering)[..., None]
+
+    core = np.empty(shape)
+    intakter = np.empty(shape)
+    core[..., :n_plan] = -plan_kostnader * cost_factor
+    intakter[..., :n_plan] = plan_intakter * (1.0 + a * (price_factor - 1.0))
+    vol = np.broadcast_to(volymokning, shape)
+    kpi_b = np.broadcast_to(kpi, shape)
+    pens = np.broadcast_to(pension_verksamhet, shape)
+    for i in range(n_plan, n_years):
+        core[..., i] = (core[..., i - 1] - pens[..., i - 1]) * (1 + growth[..., i]) * (1 + vol[..., i]) + pens[..., i]
+        intakter[..., i] = intakter[..., i - 1] * (1.0 + a[..., 0] * kpi_b[..., i])
+
+    sats = np.broadcast_to(satsningar, shape)
+    eff = np.broadcast_to(effektivisering, shape)
+    policy = np.empty(shape)
+    prev = np.zeros(shape[:-1])
+    for i in range(n_years):
+        prev = prev * (1 + growth[..., i]) + sats[..., i] - eff[..., i]
+        policy[..., i] = prev
+
+    avskr = np.empty(shape)
+    avskr[..., :n_plan] = -plan_avskrivningar
+    avskr[..., n_plan:] = avskr[..., n_plan - 1:n_plan] + new_depreciation[..., n_plan:] - new_depreciation[..., n_plan - 1:n_plan]
+    return {
+        "verksamhetens_intakter": intakter,
+        "kostnader_fore_atgarder": core,
+        "atgarder_netto": policy,
+        "verksamhetens_kostnader": core + policy,
+        "avskrivningar": avskr,
+        "kostnadsindex": growth,
+    }
+
+
+def new_depreciation(investments: dict[str, np.ndarray], life: dict, share: dict, from_year: dict,
+                     years: np.ndarray) -> np.ndarray:
+    """Depreciation added by investments since the base year, by category.
+
+    A category adds share/life of its accumulated investments (made in earlier years) from
+    its first depreciation year; återinvesteringar have share 0: they replace what is retired.
+    """
+    total = None
+    for cat, inv in investments.items():
+        inv = np.asarray(inv, dtype=float)
+        earlier = np.cumsum(inv, axis=-1) - inv
+        active = years >= np.asarray(from_year[cat])[..., None]
+        add = np.asarray(share[cat])[..., None] / np.asarray(life[cat])[..., None] * earlier * active
+        total = add if total is None else total + add
+    return total

@@ -1,0 +1,85 @@
+"""Pensions under the blandmodell with RIPS (DOMAIN.md §5).
+
+Amounts are kept excluding särskild löneskatt and reported including it. A KPA prognosis
+(values including löneskatt) overrides the computation year by year where it is given.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+
+def index_up(rips_ranta, prisbasbelopp_forandring) -> np.ndarray:
+    """g(t) = (1 + r_RIPS)(1 + ΔPBB(t)) − 1."""
+    return (1.0 + np.asarray(rips_ranta)[..., None]) * (1.0 + prisbasbelopp_forandring) - 1.0
+
+
+def _override(computed: np.ndarray, kpa: np.ndarray, tax: np.ndarray) -> np.ndarray:
+    """Use KPA's figure (incl. löneskatt, converted to excl.) where it is given."""
+    return np.where(np.isnan(kpa), computed, kpa / (1.0 + tax))
+
+
+def project_pension(*, loneskatt, rips_ranta, prisbasbelopp_forandring, loneokning,
+                    pensionsavsattning_ingaende, ansvarsforbindelse_ingaende, nyintjanande_basar,
+                    avgiftsbestamd_basar, utbetalningar_avsattning_basar,
+                    utbetalningar_ansvarsforbindelse_basar, utbetalningar_avsattning_real_forandring,
+                    utbetalningar_ansvarsforbindelse_real_forandring, kpa: dict[str, np.ndarray],
+                    pensionsmedel_insattning, pensionsmedel_insattning_andel, shape) -> dict[str, np.ndarray]:
+    tax = np.asarray(loneskatt)[..., None]
+    g = np.broadcast_to(index_up(rips_ranta, prisbasbelopp_forandring), shape)
+    # Earned pension and premiums follow pay; payouts follow the prisbasbelopp plus a real trend.
+    wage_index = np.cumprod(1 + np.broadcast_to(loneokning, shape), -1)
+    wage_index = wage_index / wage_index[..., :1]
+    pbb = np.broadcast_to(prisbasbelopp_forandring, shape).copy()
+    pbb[..., 0] = 0.0
+
+    def payout_path(base, real):
+        growth = (1 + pbb) * (1 + np.asarray(real)[..., None])
+        growth[..., 0] = 1.0
+        return np.asarray(base)[..., None] * np.cumprod(growth, -1)
+
+    def kpa_of(name):
+        return np.broadcast_to(kpa[name], shape)
+
+    ny = _override(np.asarray(nyintjanande_basar)[..., None] * wage_index, kpa_of("nyintjanande"), tax)
+    avgift = _override(np.asarray(avgiftsbestamd_basar)[..., None] * wage_index, kpa_of("avgiftsbestamd"), tax)
+    utb_a = _override(payout_path(utbetalningar_avsattning_basar, utbetalningar_avsattning_real_forandring),
+                      kpa_of("utbetalningar_avsattning"), tax)
+    utb_af = _override(payout_path(utbetalningar_ansvarsforbindelse_basar,
+                                   utbetalningar_ansvarsforbindelse_real_forandring),
+                       kpa_of("utbetalningar_ansvarsforbindelse"), tax)
+    kpa_fin = kpa_of("finansiell_kostnad")
+    kpa_a = kpa_of("avsattning_utgaende")
+    kpa_af = kpa_of("ansvarsforbindelse_utgaende")
+
+    n = shape[-1]
+    a = np.empty(shape)
+    af = np.empty(shape)
+    fin = np.empty(shape)
+    a_prev = np.broadcast_to(np.asarray(pensionsavsattning_ingaende, dtype=float), shape[:-1])
+    af_prev = np.broadcast_to(np.asarray(ansvarsforbindelse_ingaende, dtype=float), shape[:-1])
+    for i in range(n):
+        fin[..., i] = _override(g[..., i] * a_prev, kpa_fin[..., i], tax[..., 0])
+        a[..., i] = _override(a_prev + fin[..., i] + ny[..., i] - utb_a[..., i], kpa_a[..., i], tax[..., 0])
+        af[..., i] = _override(af_prev * (1 + g[..., i]) - utb_af[..., i], kpa_af[..., i], tax[..., 0])
+        a_prev, af_prev = a[..., i], af[..., i]
+
+    a_incl = a * (1 + tax)
+    increase = a_incl - np.concatenate(
+        [np.broadcast_to(np.asarray(pensionsavsattning_ingaende)[..., None] * (1 + tax), shape[:-1] + (1,)),
+         a_incl[..., :-1]], axis=-1)
+    by_rule = np.maximum(increase, 0.0) * np.asarray(pensionsmedel_insattning_andel)[..., None]
+    insattning = np.where(np.isnan(np.broadcast_to(pensionsmedel_insattning, shape)), by_rule,
+                          np.broadcast_to(pensionsmedel_insattning, shape))
+    return {
+        "pension_index_upp": g,
+        "pension_nyintjanande": ny * (1 + tax),
+        "pension_avgiftsbestamd": avgift * (1 + tax),
+        "pension_utbetalningar_avsattning": utb_a * (1 + tax),
+        "pension_utbetalningar_ansvarsforbindelse": utb_af * (1 + tax),
+        "pensionskostnad_verksamhet": (avgift + ny + utb_af) * (1 + tax),
+        "pensionskostnad_finansiell": fin * (1 + tax),
+        "pensionsavsattning": a_incl,
+        "ansvarsforbindelse": af * (1 + tax),
+        "pensionsmedel_insattning": insattning,
+    }

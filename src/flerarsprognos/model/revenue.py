@@ -1,0 +1,67 @@
+"""Skatteintäkter and generella statsbidrag och utjämning (DOMAIN.md §3)."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ..schema import UTJAMNING_METHODS
+
+
+def lagged(x: np.ndarray, fill: float = 0.0) -> np.ndarray:
+    """x shifted one year later along the last axis; the first year gets ``fill``."""
+    out = np.empty_like(x)
+    out[..., 0] = fill
+    out[..., 1:] = x[..., :-1]
+    return out
+
+
+def skatteunderlag_growth(su_forandring, loneokning, loneokning_bas, kpi, kpi_bas,
+                          k_lon, k_kpi_prev) -> np.ndarray:
+    """National SU growth, moved by a scenario's wage and price shifts.
+
+    A wage shift moves the lönesumma the same year; a price shift moves the pensions in the
+    SU the year after (pensions are indexed on the previous year's prices). The coefficients
+    are assumptions (regler.yaml), shifts are measured against the baseline assumption set.
+    """
+    k_lon = np.asarray(k_lon)[..., None]
+    k_kpi_prev = np.asarray(k_kpi_prev)[..., None]
+    return su_forandring + k_lon * (loneokning - loneokning_bas) + k_kpi_prev * lagged(kpi - kpi_bas)
+
+
+def population_factor(invanare, invanare_ingaende, befolkning_riket_forandring) -> np.ndarray:
+    """(1 + regional population growth) / (1 + national population growth), per year."""
+    inv = np.asarray(invanare, dtype=float)
+    prev = np.concatenate([np.broadcast_to(np.asarray(invanare_ingaende)[..., None],
+                                           inv.shape[:-1] + (1,)), inv[..., :-1]], axis=-1)
+    return (inv / prev) / (1.0 + befolkning_riket_forandring)
+
+
+def skatteunderlag(su_ingaende, su_growth, pop_factor) -> np.ndarray:
+    """SU_r(t) = SU_r(t−1) · (1 + g_SU(t)) · (1 + bef_r(t)) / (1 + bef_riket(t))."""
+    return np.asarray(su_ingaende)[..., None] * np.cumprod((1.0 + su_growth) * pop_factor, axis=-1)
+
+
+def skatteintakter(su, skattesats, slutavrakning_korrigering) -> np.ndarray:
+    return su * skattesats + slutavrakning_korrigering
+
+
+def utjamning_component(method_code, values, su_growth, pop_factor, invanare) -> np.ndarray:
+    """One component by its method: `fast`, `folj_skatteunderlag` or `per_invanare`.
+
+    `folj_skatteunderlag` starts from the base-year amount and grows with the national SU
+    growth times the population share, as the inkomstutjämning's guarantee follows the
+    medelskattekraft.
+    """
+    values = np.asarray(values, dtype=float)
+    shape = np.broadcast_shapes(values.shape, su_growth.shape, pop_factor.shape)
+    growth = np.broadcast_to((1.0 + su_growth) * pop_factor, shape).copy()
+    growth[..., 0] = 1.0
+    base = np.broadcast_to(values, shape)[..., :1]
+    follow = base * np.cumprod(growth, axis=-1)
+    per_capita = values * invanare / 1e6
+    code = np.asarray(method_code)[..., None]
+    fast, folj, per_inv = (UTJAMNING_METHODS.index(m) for m in ("fast", "folj_skatteunderlag", "per_invanare"))
+    out = np.where(code == fast, np.broadcast_to(values, shape), 0.0)
+    out = np.where(code == folj, follow, out)
+    out = np.where(code == per_inv, np.broadcast_to(per_capita, shape), out)
+    return out
