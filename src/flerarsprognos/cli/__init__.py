@@ -1,1 +1,24 @@
-def main():\n    pass
+"""The command line: English verbs, Swedish for everything a user reads.
+
+Each command group lives in its own module and registers itself on ``app``; heavy imports
+happen inside the commands so ``--help`` is instant.
+"""
+
+from __future__ import annotations
+
+import typer
+
+app = typer.Typer(
+    name="flerarsprognos",
+    help="Flerårsprognos för en region: resultatbudget, balanskrav, RUR och finansiella mål.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+
+# Command modules (each registers its commands on `app` when imported).
+from . import run as _run  # noqa: E402,F401
+
+
+def main() -> None:
+    app()

@@ -208,6 +208,7 @@ def project(params: xr.Dataset) -> xr.Dataset:
     br = {k: np.empty((S, Y)) for k in BR_POSTS}
     lan = np.empty((S, Y))
     nyupplaning = np.zeros((S, Y))
+    uttag = np.zeros((S, Y))
     lan_prev = scal("laneskuld_ingaende").copy()
     ek_prev = scal("eget_kapital_ingaende").copy()
     avs_prev = scal("pensionsavsattning_ingaende") * (1 + scal("loneskatt"))
@@ -254,12 +255,16 @@ def project(params: xr.Dataset) -> xr.Dataset:
             inv_mach = inv_total[:, i] - inv_land
             br["mark_och_byggnader"][:, i] = land + inv_land - costs["avskrivningar"][:, i] * share_land
             br["maskiner_och_inventarier"][:, i] = mach + inv_mach - costs["avskrivningar"][:, i] * (1 - share_land)
-            br["kortfristiga_placeringar"][:, i] = br["kortfristiga_placeringar"][:, i - 1] + insattning[:, i]
+            placeringar = br["kortfristiga_placeringar"][:, i - 1] + insattning[:, i]
             kassa = (br["kassa_och_bank"][:, i - 1] + resultat[:, i] + costs["avskrivningar"][:, i]
                      + (avs[:, i] - avs_prev) - inv_total[:, i] - insattning[:, i])
-            nyupplaning[:, i] = np.maximum(kassa_min[:, i] - kassa, 0.0)
+            # Below the minimum cash the region first draws on its placeringar, then borrows.
+            shortfall = np.maximum(kassa_min[:, i] - kassa, 0.0)
+            uttag[:, i] = np.minimum(shortfall, np.maximum(placeringar, 0.0))
+            nyupplaning[:, i] = shortfall - uttag[:, i]
             lan[:, i] = lan_prev + nyupplaning[:, i]
-            br["kassa_och_bank"][:, i] = kassa + nyupplaning[:, i]
+            br["kortfristiga_placeringar"][:, i] = placeringar - uttag[:, i]
+            br["kassa_och_bank"][:, i] = kassa + shortfall
             br["langfristiga_skulder"][:, i] = br["langfristiga_skulder"][:, i - 1] + nyupplaning[:, i]
 
         br["eget_kapital_darav_arets_resultat"][:, i] = resultat[:, i]
@@ -329,6 +334,7 @@ def project(params: xr.Dataset) -> xr.Dataset:
             "kostnadsindex": (dims, np.broadcast_to(costs["kostnadsindex"], p.shape)),
             "investeringar": (dims, np.broadcast_to(inv_total, p.shape)),
             "nyupplaning": (dims, nyupplaning),
+            "placeringar_uttag": (dims, uttag),
             "laneskuld": (dims, lan),
             "laneram": (dims, path("laneram")),
             **{k: (dims, np.broadcast_to(v, p.shape)) for k, v in pension.items()},

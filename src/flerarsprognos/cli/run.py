@@ -1,0 +1,93 @@
+"""`run`, `check` and `assumptions`: the main job and its inputs."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+
+from . import app
+from .common import AssumptionsOption, command_line, console, handles_bad_input, out_dir_for, print_problems
+
+ScenarioArgs = typer.Argument(
+    None, help="Scenariofiler (eller namn på medföljande scenarier). 'a.yaml+b.yaml' lägger ihop två. "
+               "Utan argument körs bara basalternativet.", show_default=False)
+
+
+@app.command("run", help="Kör flerårsprognosen för basalternativet (bas) och varje scenario; "
+                         "skriver resultaträkning, balanskrav, finansiella mål och balansräkning.")
+@handles_bad_input
+def run_command(
+    scenarios: list[str] = ScenarioArgs,
+    assumptions: Path = AssumptionsOption,
+    out: Path = typer.Option(None, "--out", "-o", show_default=False,
+                             help="Katalog för resultatfilerna. Utan flaggan: outputs/<vad som kördes>/."),
+    quiet: bool = typer.Option(False, "--quiet", "-q", help="Skriv inga tabeller, bara var filerna hamnade."),
+):
+    from .. import results, tables
+    from ..io.output import netcdf, provenance, table_csv, write_all
+    from ..runner import run
+
+    outcome = run(assumptions, scenarios or [])
+    print_problems(outcome.warnings)
+    res = outcome.result
+    res.attrs.update(provenance(outcome.base.digest, outcome.scenario_files, command_line()))
+    res.attrs["scenarier"] = ";".join(f"{s.name}: {s.title}" for s in outcome.sets)
+    label = "_".join(s.name.replace("+", "_") for s in outcome.sets)
+    target = out_dir_for(out, label)
+    written = write_all(target, {
+        "resultatrakning.csv": table_csv(results.resultatrakning(res)),
+        "balanskrav.csv": table_csv(results.balanskrav(res)),
+        "finansiella_mal.csv": table_csv(results.finansiella_mal(res)),
+        "balansrakning.csv": table_csv(results.balansrakning(res)),
+        "resultat.nc": netcdf(res),
+    })
+    if not quiet:
+        for s in outcome.sets:
+            console.rule(f"[bold]{s.name}[/bold] – {s.title}")
+            console.print(tables.resultatbudget(res, s.name))
+            console.print(tables.balanskravsutredning(res, s.name))
+            console.print(tables.finansiella_mal(res, s.name))
+        if len(outcome.sets) > 1:
+            console.print(tables.difference(res))
+    console.print(f"Skrev {len(written)} filer till {target}/ (antaganden {outcome.base.digest}).")
+
+
+@app.command("check", help="Kontrollera antagande- och scenariofiler; skriver alla fel och varningar.")
+@handles_bad_input
+def check_command(
+    files: list[Path] = typer.Argument(None, help="Scenariofiler att kontrollera mot antagandena. "
+                                                  "Utan argument kontrolleras bara antagandena.", show_default=False),
+    assumptions: Path = AssumptionsOption,
+):
+    from ..problems import Problems
+    from ..runner import load_sets
+
+    problems = Problems()
+    base, sets = load_sets(assumptions, [str(f) for f in files or []], problems)
+    print_problems(problems.items)
+    console.print(f"Inga fel: {len(base.files)} antagandefiler och {len(sets) - 1} scenarier "
+                  f"({len(problems.warnings)} varningar).")
+
+
+@app.command("assumptions", help="Visa antagandena som gäller: värde per år, enhet, källa och vad som är förlängt.")
+@handles_bad_input
+def assumptions_command(
+    assumptions: Path = AssumptionsOption,
+    key: str = typer.Option(None, "--key", "-k", help="Visa bara nycklar som innehåller texten. Utan flaggan: alla."),
+):
+    from rich.table import Table
+
+    from ..io.assumptions import load_assumptions
+    from ..paths import default_assumptions_dir
+    from ..presentation import describe_values
+
+    aset = load_assumptions(assumptions or default_assumptions_dir())
+    years = [int(y) for y in aset.years]
+    t = Table(title=f"Antaganden ({aset.digest}); * = förlängt värde", title_justify="left",
+              show_lines=False, header_style="bold")
+    for col in ["Nyckel", "Enhet", *map(str, years), "Källa"]:
+        t.add_column(col, justify="right" if col.isdigit() else "left", overflow="fold")
+    for row in describe_values(aset, key):
+        t.add_row(row["nyckel"], row["enhet"], *row["varden"], row["kalla"])
+    console.print(t)

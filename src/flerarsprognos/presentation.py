@@ -1,0 +1,44 @@
+"""Assumptions as a reader sees them: in the file's unit, Swedish numbers, extended marked."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from . import fmt
+from .io.assumptions import AssumptionSet, from_canonical
+
+
+def value_text(x: float, unit: str) -> str:
+    shown = from_canonical(x, unit)
+    decimals = 0 if float(shown).is_integer() and abs(shown) >= 10 else (2 if unit != "procent" else 3)
+    text = fmt.mnkr(shown, decimals)
+    if "," in text:
+        text = text.rstrip("0").rstrip(",")
+    return text
+
+
+def describe_values(aset: AssumptionSet, contains: str | None = None) -> list[dict]:
+    """One row per assumption: key, unit, a cell per year (or one value) and the source."""
+    rows = []
+    n_years = len(aset.years)
+    for key, v in aset.values.items():
+        if contains and contains not in key:
+            continue
+        unit = v.file_unit
+        if v.spec.coverage == "skalar":
+            cells = [v.data if isinstance(v.data, str) else value_text(v.data, unit)] + [""] * (n_years - 1)
+        else:
+            data = np.asarray(v.data, dtype=float)
+            cells = []
+            for i in range(n_years):
+                if i >= len(data) or np.isnan(data[i]) or (v.spec.coverage == "plan" and aset.years[i] > aset.planslut):
+                    cells.append("")
+                else:
+                    star = "*" if v.extended is not None and v.extended[i] else ""
+                    cells.append(value_text(data[i], unit) + star)
+        label = key + (f" ({v.method})" if v.method else "")
+        if v.changed_by:
+            label += f" [ändrad av {', '.join(v.changed_by)}]"
+        rows.append({"nyckel": label, "enhet": unit, "varden": cells, "kalla": " ".join(v.source.split()),
+                     "fil": v.file})
+    return rows
