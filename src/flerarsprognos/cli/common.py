@@ -21,8 +21,11 @@ EXIT_BAD_INPUT = 2
 
 
 def print_problems(problems: list[Problem]) -> None:
-    errors = [p for p in problems if p.severity == "fel"]
-    warnings = [p for p in problems if p.severity == "varning"]
+    def order(p: Problem):
+        return (p.file, p.key or "", p.year or 0)
+
+    errors = sorted((p for p in problems if p.severity == "fel"), key=order)
+    warnings = sorted((p for p in problems if p.severity == "varning"), key=order)
     for p in warnings:
         err_console.print(f"[yellow]{p}[/yellow]", markup=True, soft_wrap=True)
     for p in errors:

@@ -101,6 +101,14 @@ def check_bounds(spec: Spec, x: float, unit: str, file: str, key: str, year: int
                  problems: Problems) -> bool:
     """Errors for impossible values (often a wrong unit), warnings for implausible ones."""
     shown = f"{from_canonical(x, unit):g} {unit}"
+    if spec.unit == "rate" and _plainly_other_rate_unit(spec, x, unit):
+        other, factor = ("andel", 100.0) if unit == "procent" else ("procent", 0.01)
+        written = from_canonical(x, unit)
+        problems.error(file, key, f"värdet {written:g} ser ut att vara angivet som {other} "
+                                  f"({written:g} {unit} är orimligt, {written:g} {other} är rimligt): "
+                                  f"skriv {written * factor:g} eller ange 'enhet: {other}'. Är enheten rätt angiven?",
+                       year)
+        return False
     lo, hi = spec.error
     if (lo is not None and x < lo) or (hi is not None and x > hi):
         lo_s = "−∞" if lo is None else f"{from_canonical(lo, unit):g}"
@@ -115,6 +123,23 @@ def check_bounds(spec: Spec, x: float, unit: str, file: str, key: str, year: int
                                  f"{from_canonical(lo, unit):g} till {from_canonical(hi, unit):g} {unit})",
                       year)
     return True
+
+
+def _within(x: float, bounds: tuple[float | None, float | None]) -> bool:
+    lo, hi = bounds
+    return (lo is None or x >= lo) and (hi is None or x <= hi)
+
+
+def _plainly_other_rate_unit(spec: Spec, x: float, unit: str) -> bool:
+    """A rate that is implausible as written but plausible in the other rate unit.
+
+    0.2426 under `procent` (0,24 %) where 24,26 % is expected, or 3.3 under `andel` (330 %)
+    where 3,3 % is expected, is a unit mistake, not an unusual assumption.
+    """
+    if x == 0 or spec.warn == (None, None) or _within(x, spec.warn):
+        return False
+    other = x * 100.0 if unit == "procent" else x / 100.0
+    return _within(other, spec.warn)
 
 
 def suggest(key: str) -> str:
@@ -148,6 +173,7 @@ def _parse_year_values(spec: Spec, raw: Any, unit: str, file: str, key: str,
         x, why = as_number(v)
         if why:
             problems.error(file, key, why, year)
+            out[year] = np.nan  # reported; not "missing" as well
             continue
         if horizon is not None and not (horizon.basar <= year <= horizon.slutar):
             problems.warn(file, key, f"året ligger utanför prognoshorisonten "
@@ -157,9 +183,9 @@ def _parse_year_values(spec: Spec, raw: Any, unit: str, file: str, key: str,
         if method == "per_invanare":
             if x < 0:
                 problems.error(file, key, "kr per invånare kan inte vara negativt", year)
-                continue
+                x = np.nan
         elif check_bounds(spec, x, unit, file, key, year, problems) is False:
-            continue
+            x = np.nan
         out[year] = x
     return out
 
