@@ -18,15 +18,17 @@ def value_text(x: float, unit: str) -> str:
 
 
 def describe_values(aset: AssumptionSet, contains: str | None = None) -> list[dict]:
-    """One row per assumption: key, unit, a cell per year (or one value) and the source."""
+    """One row per assumption: key, unit, one value or a cell per year, and the source."""
     rows = []
     n_years = len(aset.years)
     for key, v in aset.values.items():
         if contains and contains not in key:
             continue
         unit = v.file_unit
+        single = ""
         if v.spec.coverage == "skalar":
-            cells = [v.data if isinstance(v.data, str) else value_text(v.data, unit)] + [""] * (n_years - 1)
+            single = v.data if isinstance(v.data, str) else value_text(v.data, unit)
+            cells = [""] * n_years
         else:
             data = np.asarray(v.data, dtype=float)
             cells = []
@@ -39,6 +41,6 @@ def describe_values(aset: AssumptionSet, contains: str | None = None) -> list[di
         label = key + (f" ({v.method})" if v.method else "")
         if v.changed_by:
             label += f" [ändrad av {', '.join(v.changed_by)}]"
-        rows.append({"nyckel": label, "enhet": unit, "varden": cells, "kalla": " ".join(v.source.split()),
+        rows.append({"nyckel": label, "enhet": unit, "varde": single, "varden": cells, "kalla": " ".join(v.source.split()),
                      "fil": v.file})
     return rows

@@ -30,6 +30,8 @@ def finansiella_mal(result: xr.Dataset) -> pd.DataFrame:
     parts = {name: result[f"mal_{name}"] for name in ("varde", "malvarde", "uppfyllt", "gap_mnkr")}
     df = xr.Dataset(parts).transpose("scenario", "year", "mal").to_dataframe().reset_index()
     df = df.rename(columns={"year": "ar"})[["scenario", "ar", "mal", "varde", "malvarde", "uppfyllt", "gap_mnkr"]]
+    for col in ("varde", "malvarde", "gap_mnkr"):
+        df[col] = df[col] + 0.0  # no negative zeros
     df["uppfyllt"] = df["uppfyllt"].map(lambda x: "" if np.isnan(x) else ("true" if x >= 0.5 else "false"))
     return df
 

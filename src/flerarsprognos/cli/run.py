@@ -24,7 +24,7 @@ def run_command(
                              help="Katalog för resultatfilerna. Utan flaggan: outputs/<vad som kördes>/."),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="Skriv inga tabeller, bara var filerna hamnade."),
 ):
-    from .. import results, tables
+    from .. import fmt, results, tables
     from ..io.output import netcdf, provenance, table_csv, write_all
     from ..runner import run
 
@@ -50,6 +50,13 @@ def run_command(
             console.print(tables.finansiella_mal(res, s.name))
         if len(outcome.sets) > 1:
             console.print(tables.difference(res))
+    over = (res["laneskuld"] - res["laneram"]).where(lambda d: d > 0.5, drop=False)
+    for scen in res["scenario"].values:
+        for year in res["year"].values:
+            excess = float(over.sel(scenario=scen, year=year))
+            if excess == excess:  # not NaN
+                console.print(f"[yellow]varning: {scen} {int(year)}: lånen överstiger låneramen med "
+                              f"{fmt.mnkr(excess)} mnkr[/yellow]")
     console.print(f"Skrev {len(written)} filer till {target}/ (antaganden {outcome.base.digest}).")
 
 
@@ -84,10 +91,16 @@ def assumptions_command(
 
     aset = load_assumptions(assumptions or default_assumptions_dir())
     years = [int(y) for y in aset.years]
-    t = Table(title=f"Antaganden ({aset.digest}); * = förlängt värde", title_justify="left",
-              show_lines=False, header_style="bold")
-    for col in ["Nyckel", "Enhet", *map(str, years), "Källa"]:
-        t.add_column(col, justify="right" if col.isdigit() else "left", overflow="fold")
-    for row in describe_values(aset, key):
-        t.add_row(row["nyckel"], row["enhet"], *row["varden"], row["kalla"])
-    console.print(t)
+    rows = describe_values(aset, key)
+    console.print(f"Antaganden {aset.digest}: värden i filens enhet, * = förlängt värde (forlangning).")
+    for file in dict.fromkeys(r["fil"] for r in rows):
+        t = Table(title=Path(file).name, title_justify="left", header_style="bold", show_edge=False, expand=True)
+        t.add_column("Nyckel", no_wrap=True)
+        t.add_column("Enhet", no_wrap=True)
+        t.add_column("Värde", justify="right", no_wrap=True)
+        for y in years:
+            t.add_column(str(y), justify="right", no_wrap=True)
+        t.add_column("Källa", overflow="fold", ratio=1, min_width=24)
+        for row in (r for r in rows if r["fil"] == file):
+            t.add_row(row["nyckel"], row["enhet"], row["varde"], *row["varden"], row["kalla"])
+        console.print(t)
