@@ -21,7 +21,7 @@ import numpy as np
 
 from ..problems import Problems
 from ..schema import RATE_UNITS, SPECS, TOPICS, UNIT_LABELS, UTJAMNING_METHODS, Spec
-from .yamlfile import as_number, as_year, read_yaml
+from .yamlfile import as_number, read_year_table, read_yaml
 
 ENTRY_KEYS = {"beskrivning", "enhet", "kalla", "varden", "varde", "forlangning", "metod", "anteckning"}
 FILE_KEYS = {"beskrivning", "parametrar"}
@@ -165,15 +165,9 @@ def _parse_year_values(spec: Spec, raw: Any, unit: str, file: str, key: str,
         problems.error(file, key, "'varden' ska vara en tabell år: värde")
         return None
     out: dict[int, float] = {}
-    for ykey, v in raw.items():
-        year = as_year(ykey)
-        if year is None:
-            problems.error(file, key, f"'{ykey}' är inget årtal")
-            continue
-        x, why = as_number(v)
-        if why:
-            problems.error(file, key, why, year)
-            out[year] = np.nan  # reported; not "missing" as well
+    for year, x in read_year_table(raw, file, key, problems).items():
+        if np.isnan(x):
+            out[year] = x  # reported; not "missing" as well
             continue
         if horizon is not None and not (horizon.basar <= year <= horizon.slutar):
             problems.warn(file, key, f"året ligger utanför prognoshorisonten "

@@ -26,7 +26,7 @@ import numpy as np
 from ..problems import Problems
 from ..schema import SPECS, UTJAMNING_METHODS
 from .assumptions import AssumptionSet, check_bounds, expected_units, file_unit_ok, suggest, to_canonical
-from .yamlfile import as_number, as_year, read_yaml
+from .yamlfile import as_number, read_year_table, read_yaml
 
 HEADER_KEYS = {"titel", "beskrivning", "baslinje", "kalla", "andringar"}
 CHANGE_KEYS = {"enhet", "forskjutning", "varden", "varde", "metod", "anteckning"}
@@ -159,19 +159,11 @@ def _shift_or_set(aset: AssumptionSet, scen: Scenario, key: str, change: dict, p
         problems.error(file, key, f"'{op}' ska vara en tabell år: värde")
         return
     parsed: dict[int, float] = {}
-    for ykey, v in raw.items():
-        year = as_year(ykey)
-        if year is None:
-            problems.error(file, key, f"'{ykey}' är inget årtal")
-            continue
+    for year, x in read_year_table(raw, file, key, problems).items():
         if not (years[0] <= year <= years[-1]):
             problems.error(file, key, f"året ligger utanför prognoshorisonten {years[0]}–{years[-1]}", year)
-            continue
-        x, why = as_number(v)
-        if why:
-            problems.error(file, key, why, year)
-            continue
-        parsed[year] = to_canonical(x, unit)
+        elif not np.isnan(x):
+            parsed[year] = to_canonical(x, unit)
     if len(parsed) != len(raw):
         return
     if op == "forskjutning":

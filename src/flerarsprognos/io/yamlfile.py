@@ -100,3 +100,23 @@ def as_year(key: Any) -> int | None:
     if isinstance(key, str) and key.strip().isdigit():
         return int(key.strip())
     return None
+
+
+def read_year_table(raw: dict, file: str, key: str, problems: Problems) -> dict[int, float]:
+    """``{år: tal}`` as written; each bad year or value is reported and kept as NaN.
+
+    Keeping a bad value as NaN (rather than dropping it) lets callers tell a year that was
+    given badly from a year that is missing, so each problem is reported once.
+    """
+    out: dict[int, float] = {}
+    for ykey, v in raw.items():
+        year = as_year(ykey)
+        if year is None:
+            problems.error(file, key, f"'{ykey}' är inget årtal")
+            continue
+        x, why = as_number(v)
+        if why:
+            problems.error(file, key, why, year)
+            x = math.nan
+        out[year] = x
+    return out
