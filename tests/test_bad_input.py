@@ -171,3 +171,10 @@ def test_failed_write_leaves_previous_results(tmp_path, monkeypatch):
     res = run_cli("run", "hogre_loner", "--out", str(out), "--quiet")
     assert res.exit_code == 2
     assert {p.name: p.read_bytes() for p in out.iterdir()} == before
+
+
+def test_bad_value_outside_the_horizon_is_reported_not_crashing(assumptions_copy):
+    edit(assumptions_copy / "makro.yaml", "      2028: 3.9\n", "      2028: 3.9\n      2031: 'x'\n      1990: '1,5'\n")
+    res = run_cli("check", "--assumptions", str(assumptions_copy))
+    assert_bad_input(res)
+    assert "skatteunderlag_forandring [år 2031]" in res.output and "decimalkomma" in res.output

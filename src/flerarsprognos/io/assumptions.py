@@ -166,12 +166,12 @@ def _parse_year_values(spec: Spec, raw: Any, unit: str, file: str, key: str,
         return None
     out: dict[int, float] = {}
     for year, x in read_year_table(raw, file, key, problems).items():
-        if np.isnan(x):
-            out[year] = x  # reported; not "missing" as well
-            continue
         if horizon is not None and not (horizon.basar <= year <= horizon.slutar):
             problems.warn(file, key, f"året ligger utanför prognoshorisonten "
                                      f"{horizon.basar}–{horizon.slutar} och används inte", year)
+            continue
+        if np.isnan(x):
+            out[year] = x  # reported; not "missing" as well
             continue
         x = to_canonical(x, unit)
         if method == "per_invanare":
