@@ -1,0 +1,189 @@
+"""`compare`, `allocate` and `rebase`: plan against outcome, nämnd ramar, a new base year."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+
+from . import app
+from .common import command_line, console, handles_bad_input, out_dir_for, print_problems
+
+
+def load_plan(arg: str, problems):
+    """A plan argument: an assumption directory, 'standard' (the built-in one), or a budget file."""
+    from ..compare import plan_from_file, plan_from_result
+    from ..outcome import read_outcome
+    from ..paths import default_assumptions_dir
+    from ..runner import run
+
+    path = Path(arg)
+    if arg == "standard" or path.is_dir():
+        directory = default_assumptions_dir() if arg == "standard" else path
+        r = run(directory, [])
+        problems.items.extend(r.warnings)
+        return plan_from_result(f"modellkörning av {arg}", r.result, r.base.basar), directory
+    return plan_from_file(read_outcome(path, problems, require="budget")), None
+
+
+def _table(comparison, organisation: str, year: int):
+    from rich.table import Table
+
+    from .. import fmt
+    from ..compare import plan_mot_utfall_frame
+
+    df = plan_mot_utfall_frame(comparison)
+    df = df[(df["organisation"] == organisation) & (df["ar"] == year)]
+    d = max(0, min(comparison.outcome.decimals, 1))
+    t = Table(title=f"{organisation} {year}: plan mot utfall (mnkr; avvikelse + = bättre än plan)",
+              title_justify="left", show_edge=False, header_style="bold")
+    t.add_column("Rad", overflow="fold", min_width=28)
+    for h in ("Plan", "Utfall", "Avvikelse", "Avv. %", "Föreg. år", "Förändring", "Förändr. %"):
+        t.add_column(h, justify="right", no_wrap=True)
+    for rec in df.itertuples(index=False):
+        dev = fmt.mnkr(rec.avvikelse, d)
+        dev_pct = fmt.procent(rec.avvikelse_procent)
+        if rec.avvikelse == rec.avvikelse and rec.avvikelse is not None and round(rec.avvikelse, d) != 0:
+            colour = "green" if rec.avvikelse > 0 else "red"
+            dev, dev_pct = f"[{colour}]{dev}[/{colour}]", f"[{colour}]{dev_pct}[/{colour}]"
+        label = rec.benamning + (" *" if rec.anmarkning else "")
+        cells = [fmt.mnkr(rec.plan, d), fmt.mnkr(rec.utfall, d), dev, dev_pct, fmt.mnkr(rec.foregaende_ar, d),
+                 fmt.mnkr(rec.forandring, d), fmt.procent(rec.forandring_procent)]
+        if rec.delsumma:
+            t.add_row(f"[bold]{label}[/bold]", *[f"[bold]{c}[/bold]" for c in cells])
+        else:
+            t.add_row(label, *cells)
+    t.caption = "* = en angiven siffra på raden stämmer inte, se Kontroll. Fet stil = delsumma beräknad här."
+    t.caption_justify = "left"
+    return t
+
+
+@app.command("compare", help="Jämför plan och utfall per rad och nämnd: avvikelser i mnkr och procent "
+                             "(positivt = bättre än plan), förändring mot föregående år, delsummor, kontroll "
+                             "av angivna siffror och kommentarer i årsredovisningens stil.")
+@handles_bad_input
+def compare_command(
+    outcome: Path = typer.Option(..., "--outcome", "-u", help="Utfallsfil (.csv eller .xlsx), se docs/utfall.md."),
+    plan: list[str] = typer.Option(None, "--plan", "-p", show_default=False,
+                                   help="Planen: en katalog med antaganden, 'standard' (den inbyggda) eller en "
+                                        "budgetfil. Flera --plan (planversioner) ger också prognosprecision per "
+                                        "horisont. Utan flaggan: budgetkolumnen i utfallsfilen."),
+    year: int = typer.Option(None, "--year", "-y", show_default=False,
+                             help="År att jämföra. Utan flaggan: det senaste året med utfall."),
+    out: Path = typer.Option(None, "--out", "-o", show_default=False,
+                             help="Katalog för resultatfilerna. Utan flaggan: outputs/jamforelse_<utfallsfil>/."),
+    excel: Path = typer.Option(None, "--excel", show_default=False,
+                               help="Skriv också en Excelbok med bladet 'Plan mot utfall'. Utan flaggan: ingen Excel."),
+    sheet: str = typer.Option(None, "--sheet", show_default=False,
+                              help="Blad i en .xlsx-utfallsfil. Utan flaggan: bladet 'Utfall' eller det första."),
+    strict: bool = typer.Option(False, "--strict", help="Behandla angivna siffror som inte stämmer som fel "
+                                                        "(felkod 2, inget skrivs). Utan flaggan: de rapporteras."),
+    quiet: bool = typer.Option(False, "--quiet", "-q", help="Skriv inga tabeller, bara var filerna hamnade."),
+):
+    from .. import compare as cmp
+    from ..io.output import atomic_path, table_csv, write_all
+    from ..outcome import read_outcome
+    from ..problems import InputError, Problem, Problems
+
+    problems = Problems()
+    outcome_file = read_outcome(outcome, problems, sheet=sheet)
+    plans = [load_plan(p, problems) for p in (plan or [])]
+    problems.raise_if_errors()
+    years = [year] if year is not None else None
+    if year is not None and year not in outcome_file.years:
+        raise InputError([Problem(str(outcome), "ar", f"året {year} finns inte i utfallsfilen "
+                                                      f"(finns: {', '.join(map(str, outcome_file.years))})")])
+    main_plan = plans[0][0] if plans else None
+    if main_plan is not None and main_plan.kind == "modell":
+        target_years = years or sorted({r.ar for r in outcome_file.rows if r.utfall is not None})[-1:]
+        missing = [y for y in target_years if not main_plan.lines("region", "*", y)]
+        if missing:
+            raise InputError([Problem(str(outcome), "ar", f"planen ({main_plan.name}) har inget år {y}", y)
+                              for y in missing])
+    comparison = cmp.compare(outcome_file, main_plan, years)
+    if strict and comparison.findings:
+        raise InputError(problems.items + [Problem(f.file, f.where, f"{f.organisation}, {f.rad}: {f.message}", f.ar)
+                                           for f in comparison.findings])
+    if plans and plans[0][0].kind == "modell" and comparison.years:
+        comparison.split, comparison.split_macro = cmp.deviation_split(plans[0][1], outcome_file, comparison.years[-1])
+    if plans:
+        summary, detail = cmp.forecast_accuracy([p for p, _ in plans], outcome_file)
+        if not detail.empty:
+            comparison.accuracy, comparison.accuracy_detail = summary, detail
+
+    print_problems(problems.items)
+    if not quiet:
+        _print(comparison)
+    target = out_dir_for(out, f"jamforelse_{outcome.stem}")
+    files = {
+        "plan_mot_utfall.csv": table_csv(cmp.plan_mot_utfall_frame(comparison)),
+        "kontroll.csv": table_csv(cmp.findings_frame(comparison)),
+        "kommentarer.txt": _text("\n".join(cmp.commentary(comparison)) + "\n"),
+    }
+    if comparison.split is not None:
+        files["avvikelseanalys.csv"] = table_csv(comparison.split)
+        files["avvikelseanalys_makro.csv"] = table_csv(comparison.split_macro)
+    if comparison.accuracy is not None:
+        files["prognosprecision.csv"] = table_csv(comparison.accuracy)
+        files["prognosprecision_detalj.csv"] = table_csv(comparison.accuracy_detail)
+    files["kommando.txt"] = _text(command_line() + "\n")
+    written = write_all(target, files)
+    if excel is not None:
+        with atomic_path(excel) as tmp:
+            cmp.write_workbook(tmp, comparison)
+        console.print(f"Skrev {excel}.")
+    console.print(f"Skrev {len(written)} filer till {target}/ ({len(comparison.findings)} anmärkningar på angivna siffror).")
+
+
+def _text(content: str):
+    def write(path: Path) -> None:
+        path.write_text(content, encoding="utf-8")
+    return write
+
+
+def _print(comparison) -> None:
+    from .. import fmt
+    from ..compare import commentary
+
+    for org in dict.fromkeys(ln.organisation for ln in comparison.lines):
+        for y in comparison.years:
+            if any(ln.organisation == org and ln.ar == y for ln in comparison.lines):
+                console.print(_table(comparison, org, y))
+    console.print(f"Plan: {comparison.plan_name}.")
+    for n in comparison.notes:
+        console.print(f"[yellow]obs: {n}[/yellow]")
+    if comparison.findings:
+        console.rule("[bold]Kontroll: angivna siffror som inte stämmer[/bold]")
+        for f in comparison.findings:
+            console.print(f"[yellow]{f}[/yellow]", soft_wrap=True)
+    sentences = commentary(comparison)
+    if sentences:
+        console.rule("[bold]Kommentarer[/bold]")
+    for s in sentences:
+        console.print(s, soft_wrap=True)
+    if comparison.split is not None:
+        from rich.table import Table
+
+        y = comparison.years[-1]
+        t = Table(title=f"Avvikelseanalys {y}: vad ekonomin förklarar (planen omräknad med utfallets makro)",
+                  title_justify="left", show_edge=False, header_style="bold")
+        for h in ("Rad", "Plan", "Plan m. utfallets makro", "Utfall", "Avvikelse", "varav ekonomin", "varav verksamheten"):
+            t.add_column(h, justify="left" if h == "Rad" else "right")
+        for rec in comparison.split.itertuples(index=False):
+            t.add_row(rec.benamning, *[fmt.mnkr(v, 1) for v in (rec.plan, rec.plan_med_utfallets_makro, rec.utfall,
+                                                                  rec.avvikelse, rec.varav_ekonomin,
+                                                                  rec.varav_verksamheten)])
+        console.print(t)
+        for m in comparison.split_macro.itertuples(index=False):
+            console.print(f"  {m.nyckel} {m.ar}: planen {fmt.mnkr(m.plan, 2)} %, utfallet {fmt.mnkr(m.utfall, 2)} %")
+    if comparison.accuracy is not None:
+        from rich.table import Table
+
+        t = Table(title="Prognosprecision per horisont (utfall − plan, mnkr; + = bättre än planerat)",
+                  title_justify="left", show_edge=False, header_style="bold")
+        for h in ("Organisation", "Rad", "Horisont (år)", "Antal", "Medelfel", "Medelabsolutfel"):
+            t.add_column(h, justify="left" if h in ("Organisation", "Rad") else "right")
+        for rec in comparison.accuracy.itertuples(index=False):
+            t.add_row(rec.organisation, rec.rad, str(rec.horisont), str(rec.antal), fmt.mnkr(rec.medelfel, 1),
+                      fmt.mnkr(rec.medelabsolutfel, 1))
+        console.print(t)

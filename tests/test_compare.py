@@ -1,0 +1,196 @@
+"""Plan against outcome: the seed's HSN 2024 figures, its inconsistencies, commentary, split."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import openpyxl
+import pandas as pd
+import pytest
+from typer.testing import CliRunner
+
+from flerarsprognos.cli import app
+from flerarsprognos.compare import (
+    PlanSource,
+    commentary,
+    compare,
+    deviation_split,
+    forecast_accuracy,
+    plan_from_result,
+    plan_mot_utfall_frame,
+    sentence,
+)
+from flerarsprognos.outcome import read_outcome
+
+EXAMPLES = Path(__file__).resolve().parents[1] / "examples" / "utfall"
+
+
+def plain(s: str) -> str:
+    return s.replace("\u00a0", " ")
+
+
+@pytest.fixture(scope="module")
+def hsn():
+    return compare(read_outcome(EXAMPLES / "hsn_2024.csv"))
+
+
+def _line(comparison, rad, org=None):
+    return next(x for x in comparison.lines if x.rad == rad and (org is None or x.organisation == org))
+
+
+def test_hsn_2024_deviations_are_computed_from_the_amounts(hsn):
+    df = plan_mot_utfall_frame(hsn).set_index("rad")
+    assert df.loc["personalkostnader", "avvikelse"] == pytest.approx(-506.6)
+    assert df.loc["personalkostnader", "avvikelse_procent"] == pytest.approx(-506.6 / 5486.7)
+    assert df.loc["verksamhetsanknutna_tjanster_och_inhyrd_personal", "avvikelse"] == pytest.approx(-269.4)
+    assert df.loc["verksamhetens_intakter", "plan"] == pytest.approx(1279.2)  # 1 468,0 − 188,8
+    assert df.loc["verksamhetens_nettokostnader", "avvikelse"] == pytest.approx(-721.6)
+    assert df.loc["verksamhetens_nettokostnader", "forandring"] == pytest.approx(196.5)
+    # the subtotal the text never states, computed from its parts
+    assert bool(df.loc["verksamhetens_kostnader", "delsumma"])
+    assert df.loc["verksamhetens_kostnader", "utfall"] == pytest.approx(10476.2)
+    assert df.loc["verksamhetens_kostnader", "plan"] == pytest.approx(9566.8)
+
+
+def test_lakemedel_budget_misprint_is_corrected_and_reported(hsn):
+    lak = _line(hsn, "lakemedel")
+    assert lak.plan == pytest.approx(-1354.9)
+    assert lak.plan_source == "rättad"
+    f = next(f for f in hsn.findings if f.rad == "lakemedel")
+    assert f.where == "rad 12, kolumn budget"
+    assert "8 428,1" in plain(f.message) and "1 354,9" in plain(f.message)
+    # with the corrected line the budget lines add up to the nettokostnad budget: no finding on it
+    assert not any("budgeten: delarna" in f.message for f in hsn.findings)
+
+
+def test_hsn_242_2_is_flagged_where_the_amounts_give_269_4(hsn):
+    f = next(f for f in hsn.findings if f.rad == "verksamhetsanknutna_tjanster_och_inhyrd_personal")
+    assert f.where == "rad 11, kolumn angiven_avvikelse"
+    assert "-242,2" in plain(f.message) and "-269,4" in plain(f.message)
+
+
+def test_hsn_other_inconsistencies_are_findings(hsn):
+    messages = [plain(f.message) for f in hsn.findings]
+    assert any("8 964,0" in m and "8 953,2" in m for m in messages)   # implied 2023 lines vs stated total
+    assert any("-694,4" in m and "-721,6" in m for m in messages)     # stated deviations vs stated total
+    assert any("-3,9 procent" in m and "-3,7 procent" in m for m in messages)  # avskrivningar 5,4/146,8
+    # rounding (köp av verksamhet 191,9 vs 192,0; avskrivningar 0,9 vs 0,8) is not a finding
+    assert not any(f.rad == "kop_av_verksamhet" for f in hsn.findings)
+    assert len(hsn.findings) == 5
+
+
+def test_commentary_in_the_arsredovisning_style(hsn):
+    text = [plain(s) for s in commentary(hsn)]
+    assert ("Personalkostnaderna uppgick till 5 993,3 miljoner kronor, vilket var 194,1 miljoner kronor "
+            "(3,3 procent) högre än föregående år och 506,6 miljoner kronor sämre än budget.") in text
+    assert ("Nettokostnaden uppgick till 9 149,7 miljoner kronor, vilket var 196,5 miljoner kronor "
+            "(2,2 procent) högre än föregående år och 721,6 miljoner kronor sämre än budget.") in text
+    assert ("Intäkterna uppgick till 1 468,0 miljoner kronor, vilket var 50,4 miljoner kronor (3,6 procent) "
+            "högre än föregående år och 188,8 miljoner kronor bättre än budget.") in text
+    assert any(s.startswith("Kostnaderna för verksamhetsanknutna tjänster och inhyrd personal uppgick till 494,4")
+               and "269,4 miljoner kronor sämre än budget" in s for s in text)
+
+
+def test_sentence_without_previous_year_or_budget():
+    line = _line(compare(read_outcome(EXAMPLES / "rs_2024.csv")), "verksamhetens_nettokostnader", "52 Region Värmland Gemensamt")
+    assert plain(sentence(line)) == ("Nettokostnaden uppgick till 296,1 miljoner kronor, vilket var "
+                                     "37,2 miljoner kronor bättre än budget.")
+
+
+def test_regionstyrelsen_text_and_table_disagree():
+    c = compare(read_outcome(EXAMPLES / "rs_2024.csv"))
+    messages = [plain(str(f)) for f in c.findings]
+    assert any("1 714,3" in m and "1 701,7" in m for m in messages)
+    assert any("90 Politik och Revision" in m and "16,8" in m and "14,9" in m for m in messages)
+    assert any("områdenas angivna avvikelser summerar till 79,2" in m for m in messages)
+
+
+def test_regionkontoret_adds_up_within_rounding():
+    c = compare(read_outcome(EXAMPLES / "rk_2023_2024.csv"))
+    assert c.findings == []
+    res = _line(c, "resultat")
+    assert res.avvikelse == pytest.approx(28) and res.forandring == pytest.approx(6)
+    assert res.previous_source == "utfall"  # 2023 is in the file
+    pers = _line(c, "personalkostnader")
+    assert pers.avvikelse == pytest.approx(14)  # 290 against 304: better
+
+
+def test_lines_only_in_plan_or_only_in_outcome_are_reported(tmp_path, default_run):
+    p = tmp_path / "region.csv"
+    p.write_text("# enhet: mnkr\nrad;ar;utfall\narets_resultat;2024;-200\nextra_rad;2024;-5\n", encoding="utf-8")
+    plan = plan_from_result("bas", default_run.result, 2023)
+    c = compare(read_outcome(p), plan)
+    assert any("'extra_rad' finns i utfallet 2024 men inte i planen" in n for n in c.notes)
+    assert any("'skatteintakter' finns i planen" in n for n in c.notes)
+    assert _line(c, "arets_resultat").avvikelse == pytest.approx(-200 - (-128.98), abs=0.01)
+
+
+def test_deviation_split_prisbasbelopp_2024(tmp_path):
+    p = tmp_path / "region.csv"
+    p.write_text("# enhet: mnkr\n# niva: region\nrad;ar;utfall;enhet\n"
+                 "prisbasbelopp_forandring;2024;9,1;procent\n"
+                 "arets_resultat;2024;-500;mnkr\n", encoding="utf-8")
+    split, macro = deviation_split(None, read_outcome(p), 2024)
+    s = split.set_index("rad")
+    # PBB +9,1 % where the plan assumed 2,856 %: the pension index-up raises the finance cost
+    econ = s.loc["finansiella_kostnader", "varav_ekonomin"]
+    assert -320 < econ < -280
+    assert s.loc["arets_resultat", "varav_ekonomin"] == pytest.approx(econ)
+    assert s.loc["verksamhetens_nettokostnader", "varav_ekonomin"] == pytest.approx(0, abs=1e-6)
+    total = -500 - s.loc["arets_resultat", "plan"]
+    assert s.loc["arets_resultat", "avvikelse"] == pytest.approx(total)
+    assert s.loc["arets_resultat", "varav_verksamheten"] == pytest.approx(total - econ)
+    assert macro.iloc[0]["utfall"] == pytest.approx(9.1)
+
+
+def test_forecast_accuracy_by_horizon(tmp_path):
+    p = tmp_path / "utfall.csv"
+    p.write_text("# enhet: mnkr\nrad;ar;utfall\narets_resultat;2024;-100\narets_resultat;2025;50\n", encoding="utf-8")
+    outcome = read_outcome(p)
+    v2023 = PlanSource("plan 2023", {("region", "*", "arets_resultat", 2024): -129.0,
+                                     ("region", "*", "arets_resultat", 2025): 147.0}, basar=2023, kind="modell")
+    v2024 = PlanSource("plan 2024", {("region", "*", "arets_resultat", 2024): -80.0,
+                                     ("region", "*", "arets_resultat", 2025): 20.0}, basar=2024, kind="modell")
+    summary, detail = forecast_accuracy([v2023, v2024], outcome)
+    s = summary.set_index("horisont")
+    assert s.loc[1, "medelfel"] == pytest.approx(-20.0)            # plan 2024 for 2024
+    assert s.loc[2, "antal"] == 2                                   # 2023→2024 and 2024→2025
+    assert s.loc[2, "medelfel"] == pytest.approx((29.0 + 30.0) / 2)
+    assert s.loc[3, "medelabsolutfel"] == pytest.approx(97.0)      # plan 2023 for 2025
+    assert len(detail) == 4
+
+
+def test_cli_compare_hsn_prints_deviations_findings_and_commentary(tmp_path):
+    out = tmp_path / "ut"
+    xlsx = tmp_path / "pmu.xlsx"
+    r = CliRunner().invoke(app, ["compare", "--outcome", str(EXAMPLES / "hsn_2024.csv"), "--out", str(out),
+                                 "--excel", str(xlsx)])
+    assert r.exit_code == 0, r.output
+    text = plain(r.output)
+    assert "-506,6" in text and "242,2" in text and "269,4" in text
+    assert "Personalkostnaderna uppgick till 5 993,3 miljoner kronor" in text
+    df = pd.read_csv(out / "plan_mot_utfall.csv")
+    assert len(df) == 11
+    assert len(pd.read_csv(out / "kontroll.csv")) == 5
+    assert "194,1 miljoner kronor (3,3 procent)" in plain((out / "kommentarer.txt").read_text(encoding="utf-8"))
+    wb = openpyxl.load_workbook(xlsx)
+    assert wb.sheetnames[0] == "Plan mot utfall"
+    ws = wb["Plan mot utfall"]
+    assert ws["A4"].value == "Organisation"
+    assert any(c.value == "Personalkostnader" for c in ws["C"])
+
+
+def test_cli_strict_turns_findings_into_errors(tmp_path):
+    out = tmp_path / "ut"
+    r = CliRunner().invoke(app, ["compare", "--outcome", str(EXAMPLES / "hsn_2024.csv"), "--out", str(out), "--strict"])
+    assert r.exit_code == 2
+    assert "rad 11, kolumn angiven_avvikelse" in r.output
+    assert not out.exists()
+
+
+def test_cli_plan_without_the_outcome_year_is_an_error(tmp_path):
+    p = tmp_path / "u.csv"
+    p.write_text("# enhet: mnkr\nrad;ar;utfall\narets_resultat;2031;10\n", encoding="utf-8")
+    r = CliRunner().invoke(app, ["compare", "--outcome", str(p), "--plan", "standard", "--out", str(tmp_path / "o")])
+    assert r.exit_code == 2
+    assert "har inget år 2031" in r.output
