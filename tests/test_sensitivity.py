@@ -1,0 +1,118 @@
+"""The standard känslighetsanalys: signs and sizes against hand calculations, both sides, the CSV."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+from typer.testing import CliRunner
+
+from flerarsprognos.analysis.factors import baseline_params
+from flerarsprognos.analysis.sensitivity import sensitivity, sensitivity_table
+from flerarsprognos.cli import app
+from flerarsprognos.problems import Problems
+from flerarsprognos.runner import load_sets
+
+runner = CliRunner()
+
+
+@pytest.fixture(scope="module")
+def params():
+    base, _ = load_sets(None, [], Problems())
+    return baseline_params(base, base)
+
+
+@pytest.fixture(scope="module")
+def res(params):
+    return sensitivity(params)
+
+
+def effect(res, name, side=1, post="arets_resultat"):
+    return res["effekt_mnkr"].sel(antagande=name, sida=side, post=post).values
+
+
+def test_ten_ore_is_a_thousandth_of_the_skatteunderlag(res, base_result):
+    # SU_r(2023) = 7 658 / 0,1168 ≈ 65 565 mnkr; +10 öre = 0,001 · SU ≈ 66 mnkr.
+    assert effect(res, "skattesats")[0] == pytest.approx(0.001 * 7658 / 0.1168, abs=0.5)
+    su = base_result["skatteunderlag"].values
+    np.testing.assert_allclose(effect(res, "skattesats"), 0.001 * su, atol=1e-6)
+    np.testing.assert_allclose(effect(res, "skattesats", -1), -0.001 * su, atol=1e-6)
+
+
+def test_one_percent_skatteunderlag_is_one_percent_of_skatteintakterna(res, base_result):
+    skatt = base_result["resultatrakning"].sel(rr_post="skatteintakter").values
+    assert effect(res, "skatteunderlag")[0] == pytest.approx(76.6, abs=0.5)  # 1 % of 7 658
+    np.testing.assert_allclose(effect(res, "skatteunderlag"), 0.01 * skatt, rtol=1e-9, atol=1e-6)
+
+
+def test_hundred_mnkr_statsbidrag_is_hundred_mnkr_every_year(res):
+    np.testing.assert_allclose(effect(res, "statsbidrag"), 100.0, atol=1e-9)
+    np.testing.assert_allclose(effect(res, "statsbidrag", -1), -100.0, atol=1e-9)
+
+
+def test_one_percent_volume_costs_one_percent_of_the_gross_costs(res, params):
+    # Volume multiplies the plan's gross costs: 2023 −12 341 · 1 % ≈ −123 mnkr.
+    kost = -float(params["plan_verksamhetens_kostnader"].sel(plan_year=2023))
+    assert effect(res, "verksamhetsvolym")[0] == pytest.approx(-0.01 * kost, abs=0.5)
+
+
+def test_one_pe_inflation_in_the_base_year_by_hand(res, params):
+    # 2023: (1 − w) of the plan costs and the price-indexed part of the revenue move by
+    # 1 pe / (1 + planens KPI); the pension index-up moves by (1 + r_RIPS) · 1 pe on the
+    # opening avsättning incl. löneskatt. The SU reacts to KPI only the year after.
+    p = {k: float(params[k].sel(plan_year=2023)) if "plan_year" in params[k].dims else float(params[k])
+         for k in ("personalkostnadsandel", "intakter_prisindexering", "plan_verksamhetens_kostnader",
+                   "plan_verksamhetens_intakter", "planens_kpi", "rips_ranta", "pensionsavsattning_ingaende",
+                   "loneskatt")}
+    price = 0.01 / (1 + p["planens_kpi"])
+    costs = -p["plan_verksamhetens_kostnader"] * (1 - p["personalkostnadsandel"]) * price
+    revenue = p["plan_verksamhetens_intakter"] * p["intakter_prisindexering"] * price
+    pension = (1 + p["rips_ranta"]) * 0.01 * p["pensionsavsattning_ingaende"] * (1 + p["loneskatt"])
+    assert effect(res, "kpi")[0] == pytest.approx(-(costs - revenue + pension), abs=0.5)
+
+
+def test_signs(res):
+    for name in ("loneokning", "kpi", "verksamhetsvolym"):
+        assert (effect(res, name)[1:] < 0).all() and (effect(res, name, -1)[1:] > 0).all(), name
+    for name in ("skatteunderlag", "skattesats", "statsbidrag"):
+        assert (effect(res, name) > 0).all() and (effect(res, name, -1) < 0).all(), name
+    # No loans in the default: the interest rate moves nothing.
+    np.testing.assert_allclose(effect(res, "ranta"), 0.0, atol=1e-9)
+
+
+def test_both_sides_show_the_asymmetry_of_the_rur(res):
+    # 2023–2024 are covered by the RUR: the balanskravsresultat does not move either way.
+    bk = res["effekt_mnkr"].sel(post="balanskravsresultat")
+    np.testing.assert_allclose(bk.sel(year=[2023, 2024]).values, 0.0, atol=1e-9)
+    # The KPI effect is not symmetric (compounding, the pension index-up a year later).
+    up, down = effect(res, "kpi"), effect(res, "kpi", -1)
+    assert not np.allclose(up, -down, atol=1.0)
+
+
+def test_cli_writes_kanslighet_csv(tmp_path):
+    out = tmp_path / "k"
+    result = runner.invoke(app, ["sensitivity", "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    assert "+10 öre" in result.output and "Känslighetsanalys" in result.output
+    df = pd.read_csv(out / "kanslighet.csv")
+    assert list(df.columns) == ["scenario", "ar", "antagande", "forandring", "post", "mnkr"]
+    assert len(df) == 7 * 2 * 6 * 2
+    row = df[(df.antagande == "skattesats") & (df.forandring == "+10 öre") & (df.ar == 2023)
+             & (df.post == "arets_resultat")]
+    assert float(row.mnkr.iloc[0]) == pytest.approx(65.6, abs=0.5)
+    assert set(df.forandring[df.antagande == "loneokning"]) == {"+1 procentenhet", "-1 procentenhet"}
+
+
+def test_cli_from_a_scenario_and_bad_scenario(tmp_path):
+    result = runner.invoke(app, ["sensitivity", "hogre_loner", "--out", str(tmp_path / "k"), "--quiet"])
+    assert result.exit_code == 0, result.output
+    df = pd.read_csv(tmp_path / "k" / "kanslighet.csv")
+    assert set(df.scenario) == {"hogre_loner"}
+    bad = runner.invoke(app, ["sensitivity", str(tmp_path / "finns_inte.yaml"), "--out", str(tmp_path / "b")])
+    assert bad.exit_code == 2 and not (tmp_path / "b").exists()
+
+
+def test_table_function_for_other_modules(res):
+    df = sensitivity_table(res, "bas")
+    assert set(df.post) == {"arets_resultat", "balanskravsresultat"}
+    assert len(df) == 168
