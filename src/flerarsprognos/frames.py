@@ -1,0 +1,487 @@
+"""Nämnd ramar (nettokostnadsramar, DOMAIN.md §4): data, build-up and checks.
+
+A ramar file (YAML, documented in ``docs/utfall.md``) holds each nämnd's ram for a year,
+either as a figure or built from the previous year's ram:
+
+    ram = föregående ram + generell uppräkning + tillskott + satsningar − effektivisering
+          ± budgetväxlingar
+
+with each step given in mnkr/tkr, as a percent of the previous ram, or (generell uppräkning)
+from an LPIK-like index of the wage and price assumptions: ``w · löneökning + (1 − w) · KPI``.
+A nämnd's ram may carry its financing (beräknade nettokostnader − effektivisering − riktade
+statsbidrag) and its split per område; every stated total is recomputed and each one that
+does not add up is a finding. If the file covers the whole region, the ramar must sum to the
+plan's verksamhetens nettokostnader for the year; if they do not, that is an error stating
+the difference in mnkr.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from .io.yamlfile import as_number, read_yaml
+from .problems import Problems
+
+UNITS = {"tkr": 0.001, "mnkr": 1.0}
+STEP_KINDS = ("generell_upprakning", "tillskott", "satsning", "effektivisering", "budgetvaxling", "ovrigt")
+FINANCING_KINDS = ("beraknade_nettokostnader", "effektivisering", "riktade_statsbidrag", "ovrigt")
+FILE_KEYS = {"titel", "kalla", "enhet", "ar", "fran_ar", "hela_regionen", "angiven_summa", "generell_upprakning",
+             "namnder", "anteckning"}
+NAMND_KEYS = {"namnd", "ram", "foregaende_ram", "forandringar", "angivet", "finansiering", "angiven_budget",
+              "omraden", "anteckning", "kalla"}
+STEP_KEYS = {"typ", "benamning", "belopp", "procent", "index", "lonevikt", "angivet_belopp", "anteckning", "kalla"}
+KIND_LABELS = {
+    "generell_upprakning": "Generell uppräkning",
+    "tillskott": "Tillskott",
+    "satsning": "Satsning",
+    "effektivisering": "Effektivisering",
+    "budgetvaxling": "Budgetväxlingar",
+    "ovrigt": "Övrigt",
+    "beraknade_nettokostnader": "Beräknade nettokostnader",
+    "riktade_statsbidrag": "Riktade statsbidrag",
+}
+
+
+@dataclass
+class Step:
+    kind: str
+    label: str
+    amount: float  # mnkr, signed: what it adds to the ram
+    how: str  # "angivet", "1,0 % av 9 909", "index 2,77 % (löneökning 3,4 %, KPI 2,0 %, lönevikt 55 %)"
+
+
+@dataclass
+class Frame:
+    namnd: str
+    ram: float
+    previous: float | None = None
+    steps: list[Step] = field(default_factory=list)
+    financing: list[Step] = field(default_factory=list)
+    omraden: pd.DataFrame | None = None
+
+    @property
+    def before_transfers(self) -> float | None:
+        if self.previous is None:
+            return None
+        return self.previous + sum(s.amount for s in self.steps if s.kind != "budgetvaxling")
+
+    @property
+    def financed(self) -> float | None:
+        return sum(s.amount for s in self.financing) if self.financing else None
+
+
+@dataclass
+class Allocation:
+    path: Path
+    title: str
+    year: int
+    unit: str
+    frames: list[Frame]
+    findings: list[str]
+    whole_region: bool
+    plan_nettokostnad: float | None = None
+    step: float = 1.0  # the rounding step of the file's figures, in mnkr
+
+    @property
+    def total(self) -> float:
+        return sum(f.ram for f in self.frames)
+
+
+def _amount(raw: Any, scale: float, file: str, key: str, problems: Problems) -> float | None:
+    x, why = as_number(raw)
+    if why:
+        problems.error(file, key, why)
+        return None
+    return x * scale
+
+
+def _rounding_step(values: list[float]) -> float:
+    """The coarsest step (at most 1 in the file's unit) every given figure is a multiple of."""
+    for k in range(0, 7):
+        step = 10.0 ** (-k)
+        if all(abs(v / step - round(v / step)) < 1e-6 for v in values):
+            return step
+    return 1e-6
+
+
+def read_frames(path: Path | str, assumptions_dir: Path | None = None, problems: Problems | None = None,
+                check_plan: bool = True) -> Allocation:
+    """Read a ramar file, build every ram, check stated totals (findings) and the plan sum (error)."""
+    path = Path(path)
+    file = str(path)
+    own = problems if problems is not None else Problems()
+    if not path.is_file():
+        own.error(file, None, "filen finns inte")
+        own.raise_if_errors()
+    data = read_yaml(path, own)
+    if data is None:
+        own.raise_if_errors()
+    if not isinstance(data, dict):
+        own.error(file, None, "filen ska vara en tabell med titel, enhet, ar och namnder")
+        own.raise_if_errors()
+    for k in data:
+        if k not in FILE_KEYS:
+            own.error(file, str(k), f"okänd nyckel (tillåtna: {', '.join(sorted(FILE_KEYS))})")
+    unit = data.get("enhet")
+    if unit not in UNITS:
+        own.error(file, "enhet", f"enheten '{unit}' ska vara tkr eller mnkr")
+        unit = "mnkr"
+    scale = UNITS[unit]
+    year = data.get("ar")
+    if not isinstance(year, int) or not 1990 <= year <= 2100:
+        own.error(file, "ar", f"'{year}' är inget årtal")
+        year = 0
+    whole = data.get("hela_regionen", False)
+    if not isinstance(whole, bool):
+        own.error(file, "hela_regionen", "ska vara true eller false")
+        whole = False
+    namnder = data.get("namnder")
+    if not isinstance(namnder, list) or not namnder:
+        own.error(file, "namnder", "saknas eller är ingen lista")
+        own.raise_if_errors()
+
+    # The figures' rounding step decides how far a stated total may be from its parts.
+    given: list[float] = []
+    for n in namnder:
+        if isinstance(n, dict):
+            for k in ("ram", "foregaende_ram"):
+                x, why = as_number(n.get(k)) if k in n else (None, "x")
+                if not why:
+                    given.append(abs(x))
+    step = _rounding_step(given) * scale if given else scale
+
+    macro = None
+    default_general = data.get("generell_upprakning")
+    findings: list[str] = []
+    frames: list[Frame] = []
+    seen: dict[str, int] = {}
+    for i, n in enumerate(namnder):
+        where = f"namnder[{i}]"
+        if not isinstance(n, dict) or not isinstance(n.get("namnd"), str):
+            own.error(file, where, "ska vara en tabell med namnd och ram eller foregaende_ram")
+            continue
+        name = n["namnd"]
+        where = f"namnder[{i}] ({name})"
+        for k in n:
+            if k not in NAMND_KEYS:
+                own.error(file, f"{where}.{k}", f"okänd nyckel (tillåtna: {', '.join(sorted(NAMND_KEYS))})")
+        if name in seen:
+            own.error(file, where, f"nämnden finns redan (namnder[{seen[name]}])")
+            continue
+        seen[name] = i
+        if "ram" in n and "foregaende_ram" in n:
+            own.error(file, where, "ange antingen ram eller foregaende_ram med forandringar, inte båda")
+            continue
+        if "ram" in n:
+            ram = _amount(n["ram"], scale, file, f"{where}.ram", own)
+            if ram is not None:
+                frames.append(Frame(namnd=name, ram=ram))
+            continue
+        if "foregaende_ram" not in n:
+            own.error(file, where, "ram eller foregaende_ram saknas")
+            continue
+        previous = _amount(n["foregaende_ram"], scale, file, f"{where}.foregaende_ram", own)
+        if previous is None:
+            continue
+        raw_steps = n.get("forandringar") or []
+        if default_general is not None and not any(isinstance(s, dict) and s.get("typ") == "generell_upprakning"
+                                                   for s in raw_steps):
+            raw_steps = [{"typ": "generell_upprakning", **default_general}] + list(raw_steps)
+        steps = []
+        for j, s in enumerate(raw_steps):
+            st, macro = _step(s, STEP_KINDS, previous, scale, step, year, assumptions_dir, macro, file,
+                              f"{where}.forandringar[{j}]", own)
+            if st is not None:
+                steps.append(st)
+        frame = Frame(namnd=name, ram=previous + sum(s.amount for s in steps), previous=previous, steps=steps)
+        base_fin = None
+        for j, s in enumerate(n.get("finansiering") or []):
+            st, macro = _step(s, FINANCING_KINDS, base_fin if base_fin is not None else previous, scale, step, year,
+                              assumptions_dir, macro, file, f"{where}.finansiering[{j}]", own)
+            if st is not None:
+                frame.financing.append(st)
+                if st.kind == "beraknade_nettokostnader":
+                    base_fin = st.amount
+        _check_stated(n, frame, scale, step, file, where, findings, own)
+        if "omraden" in n:
+            frame.omraden = _omraden(n["omraden"], frame, scale, step, file, f"{where}.omraden", findings, own)
+        frames.append(frame)
+
+    alloc = Allocation(path=path, title=str(data.get("titel", path.stem)), year=year, unit=unit, frames=frames,
+                       findings=findings, whole_region=whole, step=step)
+    if "angiven_summa" in data:
+        stated = _amount(data["angiven_summa"], scale, file, "angiven_summa", own)
+        if stated is not None and abs(alloc.total - stated) > _tol(step, len(frames)):
+            findings.append(f"{file}: angiven_summa: ramarna summerar till {_mnkr(alloc.total)} mnkr men summan "
+                            f"anges till {_mnkr(stated)} mnkr")
+    own.raise_if_errors()
+    if whole and check_plan:
+        alloc.plan_nettokostnad = _plan_nettokostnad(assumptions_dir, year, file, own)
+        own.raise_if_errors()
+        diff = alloc.total - alloc.plan_nettokostnad
+        if abs(diff) > _tol(step, len(frames)):
+            own.error(file, "namnder",
+                      f"ramarna summerar till {_mnkr(alloc.total, 1)} mnkr men planens verksamhetens "
+                      f"nettokostnader {year} är {_mnkr(alloc.plan_nettokostnad, 1)} mnkr: skillnad "
+                      f"{_mnkr(diff, 1)} mnkr ({'mer' if diff > 0 else 'mindre'} än planen)", year)
+            own.raise_if_errors()
+    return alloc
+
+
+def _tol(step: float, n: int) -> float:
+    return (n + 1) * step / 2 + 1e-9
+
+
+def _mnkr(x: float, d: int = 0) -> str:
+    from .fmt import mnkr
+
+    return mnkr(x, d).replace("\u00a0", " ")
+
+
+def _step(s: Any, kinds: tuple[str, ...], base: float, scale: float, step: float, year: int,
+          assumptions_dir: Path | None, macro, file: str, where: str, problems: Problems):
+    if not isinstance(s, dict):
+        problems.error(file, where, "ska vara en tabell med typ och belopp, procent eller index")
+        return None, macro
+    for k in s:
+        if k not in STEP_KEYS:
+            problems.error(file, f"{where}.{k}", f"okänd nyckel (tillåtna: {', '.join(sorted(STEP_KEYS))})")
+    kind = s.get("typ")
+    if kind not in kinds:
+        problems.error(file, f"{where}.typ", f"'{kind}' är ingen typ här (välj {', '.join(kinds)})")
+        return None, macro
+    label = str(s.get("benamning", KIND_LABELS[kind]))
+    ways = [k for k in ("belopp", "procent", "index") if k in s]
+    if len(ways) != 1:
+        problems.error(file, where, "ange precis en av belopp, procent och index")
+        return None, macro
+    way = ways[0]
+    sign = -1.0 if kind == "effektivisering" else 1.0
+    if way == "belopp":
+        amount = _amount(s["belopp"], scale, file, f"{where}.belopp", problems)
+        if amount is None:
+            return None, macro
+        if kind == "effektivisering" and amount > 0:
+            problems.error(file, f"{where}.belopp", "effektivisering minskar ramen: ange ett negativt belopp "
+                                                    "(eller procent)")
+            return None, macro
+        how = "angivet"
+    elif way == "procent":
+        pct, why = as_number(s["procent"])
+        if why:
+            problems.error(file, f"{where}.procent", why)
+            return None, macro
+        amount = round(sign * pct / 100 * base / step) * step
+        how = f"{_mnkr(pct, 1)} % av {_mnkr(base)}"
+    else:
+        if kind != "generell_upprakning" or s["index"] != "lpik":
+            problems.error(file, f"{where}.index", "index: lpik gäller bara generell_upprakning")
+            return None, macro
+        if macro is None:
+            macro = _macro(assumptions_dir, file, problems)
+            if macro is None:
+                return None, macro
+        if year not in macro["years"]:
+            problems.error(file, f"{where}.index", f"antagandena har inget år {year}", year)
+            return None, macro
+        w = s.get("lonevikt", macro["personalkostnadsandel"])
+        w, why = as_number(w)
+        if why or not 0 <= w <= 1:
+            problems.error(file, f"{where}.lonevikt", "ska vara en andel mellan 0 och 1")
+            return None, macro
+        i = macro["years"].index(year)
+        lon, kpi = macro["loneokning"][i], macro["kpi"][i]
+        rate = w * lon + (1 - w) * kpi
+        amount = round(rate * base / step) * step
+        how = (f"index {_mnkr(100 * rate, 2)} % (löneökning {_mnkr(100 * lon, 1)} %, KPI {_mnkr(100 * kpi, 1)} %, "
+               f"lönevikt {_mnkr(100 * w)} %) av {_mnkr(base)}")
+    st = Step(kind, label, amount, how)
+    if "angivet_belopp" in s:
+        stated = _amount(s["angivet_belopp"], scale, file, f"{where}.angivet_belopp", problems)
+        if stated is not None and abs(stated - amount) > step / 2 + 1e-9:
+            problems.warn(file, where, f"{label}: beräknat {_mnkr(amount, 1)} mnkr ({how}) men angivet "
+                                       f"{_mnkr(stated, 1)} mnkr")
+    return st, macro
+
+
+def _macro(assumptions_dir: Path | None, file: str, problems: Problems):
+    from .io.assumptions import load_assumptions
+    from .paths import default_assumptions_dir
+
+    aset = load_assumptions(assumptions_dir or default_assumptions_dir(), problems)
+    return {"years": [int(y) for y in aset.years], "loneokning": list(aset["loneokning"]), "kpi": list(aset["kpi"]),
+            "personalkostnadsandel": float(aset["personalkostnadsandel"])}
+
+
+def _plan_nettokostnad(assumptions_dir: Path | None, year: int, file: str, problems: Problems) -> float | None:
+    from .runner import run
+
+    r = run(assumptions_dir, [])
+    years = [int(y) for y in r.result["year"].values]
+    if year not in years:
+        problems.error(file, "ar", f"planen har inget år {year} (horisont {years[0]}–{years[-1]})", year)
+        return None
+    return -float(r.result["resultatrakning"].sel(scenario="bas", rr_post="verksamhetens_nettokostnader", year=year))
+
+
+def _check_stated(n: dict, frame: Frame, scale: float, step: float, file: str, where: str,
+                  findings: list[str], problems: Problems) -> None:
+    stated = n.get("angivet") or {}
+    if not isinstance(stated, dict):
+        problems.error(file, f"{where}.angivet", "ska vara en tabell (ram_fore_budgetvaxlingar, ram)")
+        return
+    checks = {"ram_fore_budgetvaxlingar": frame.before_transfers, "ram": frame.ram}
+    for key, raw in stated.items():
+        if key not in checks:
+            problems.error(file, f"{where}.angivet.{key}", "okänd nyckel (tillåtna: ram_fore_budgetvaxlingar, ram)")
+            continue
+        x = _amount(raw, scale, file, f"{where}.angivet.{key}", problems)
+        if x is not None and checks[key] is not None and abs(x - checks[key]) > _tol(step, len(frame.steps) + 1):
+            findings.append(f"{file}: {where}.angivet.{key}: beräknat {_mnkr(checks[key], 1)} mnkr, "
+                            f"angivet {_mnkr(x, 1)} mnkr")
+    if "angiven_budget" in n:
+        x = _amount(n["angiven_budget"], scale, file, f"{where}.angiven_budget", problems)
+        fin = frame.financed
+        if x is not None and fin is not None and abs(x - fin) > _tol(step, len(frame.financing)):
+            findings.append(f"{file}: {where}.angiven_budget: finansieringen summerar till {_mnkr(fin, 1)} mnkr, "
+                            f"angivet {_mnkr(x, 1)} mnkr")
+    if frame.financed is not None and abs(frame.financed - frame.ram) > _tol(step, len(frame.financing)):
+        findings.append(f"{file}: {where}.finansiering: finansieringen {_mnkr(frame.financed, 1)} mnkr täcker inte "
+                        f"ramen {_mnkr(frame.ram, 1)} mnkr (skillnad {_mnkr(frame.financed - frame.ram, 1)} mnkr)")
+
+
+def _omraden(raw: Any, frame: Frame, scale: float, step: float, file: str, where: str,
+             findings: list[str], problems: Problems) -> pd.DataFrame | None:
+    if not isinstance(raw, dict) or not isinstance(raw.get("lista"), list):
+        problems.error(file, where, "ska vara en tabell med lista (och avdrag, angiven_summa, angiven_netto)")
+        return None
+    records = []
+    for j, o in enumerate(raw["lista"]):
+        w = f"{where}.lista[{j}]"
+        if not isinstance(o, dict) or "omrade" not in o or "ram" not in o:
+            problems.error(file, w, "ska ha omrade och ram (och foregaende_ram, angiven_forandring)")
+            continue
+        ram = _amount(o["ram"], scale, file, f"{w}.ram", problems)
+        prev = _amount(o["foregaende_ram"], scale, file, f"{w}.foregaende_ram", problems) if "foregaende_ram" in o else None
+        if ram is None:
+            continue
+        change = None if prev is None else ram - prev
+        if "angiven_forandring" in o and change is not None:
+            stated = _amount(o["angiven_forandring"], scale, file, f"{w}.angiven_forandring", problems)
+            if stated is not None and abs(stated - change) > 1.5 * step + 1e-9:
+                findings.append(f"{file}: {w}: {o['omrade']}: förändringen anges till {_mnkr(stated, 1)} mnkr men "
+                                f"ramarna ger {_mnkr(change, 1)} mnkr")
+        records.append({"omrade": str(o["omrade"]), "foregaende_ram": prev, "ram": ram, "forandring": change})
+    df = pd.DataFrame(records, columns=["omrade", "foregaende_ram", "ram", "forandring"])
+    n = len(df)
+    total = float(df["ram"].sum())
+    if frame.previous is not None and df["foregaende_ram"].notna().all() and n:
+        prev_total = float(df["foregaende_ram"].sum())
+        if abs(prev_total - frame.previous) > _tol(step, n):
+            findings.append(f"{file}: {where}: områdenas föregående ramar summerar till {_mnkr(prev_total, 1)} mnkr "
+                            f"men nämndens föregående ram är {_mnkr(frame.previous, 1)} mnkr")
+    if "angiven_summa" in raw:
+        stated = _amount(raw["angiven_summa"], scale, file, f"{where}.angiven_summa", problems)
+        if stated is not None and abs(stated - total) > _tol(step, n):
+            findings.append(f"{file}: {where}.angiven_summa: områdena summerar till {_mnkr(total, 1)} mnkr, "
+                            f"angivet {_mnkr(stated, 1)} mnkr")
+    deduction = 0.0
+    if "avdrag" in raw:
+        d = raw["avdrag"]
+        x = _amount(d.get("belopp") if isinstance(d, dict) else None, scale, file, f"{where}.avdrag.belopp", problems)
+        if x is not None:
+            deduction = x
+            df = pd.concat([df, pd.DataFrame([{"omrade": str(d.get("benamning", "Avdrag")), "foregaende_ram": None,
+                                               "ram": x, "forandring": None}])], ignore_index=True)
+    netto = total + deduction
+    if "angiven_netto" in raw:
+        stated = _amount(raw["angiven_netto"], scale, file, f"{where}.angiven_netto", problems)
+        if stated is not None and abs(stated - netto) > _tol(step, n + 1):
+            findings.append(f"{file}: {where}.angiven_netto: områdena netto {_mnkr(netto, 1)} mnkr, angivet "
+                            f"{_mnkr(stated, 1)} mnkr")
+    if abs(netto - frame.ram) > _tol(step, n + 1):
+        findings.append(f"{file}: {where}: områdena netto {_mnkr(netto, 1)} mnkr är inte nämndens ram "
+                        f"{_mnkr(frame.ram, 1)} mnkr (skillnad {_mnkr(netto - frame.ram, 1)} mnkr)")
+    return df
+
+
+# ----------------------------------------------------------------------------------------
+# Tables and the waterfall
+# ----------------------------------------------------------------------------------------
+
+def ramar_frame(alloc: Allocation) -> pd.DataFrame:
+    rows = [{"namnd": f.namnd, "ar": alloc.year, "foregaende_ram": f.previous, "ram": f.ram,
+             "forandring": None if f.previous is None else f.ram - f.previous} for f in alloc.frames]
+    rows.append({"namnd": "Summa", "ar": alloc.year, "foregaende_ram": None, "ram": alloc.total, "forandring": None})
+    if alloc.plan_nettokostnad is not None:
+        rows.append({"namnd": "Planens verksamhetens nettokostnader", "ar": alloc.year, "foregaende_ram": None,
+                     "ram": alloc.plan_nettokostnad, "forandring": None})
+    return pd.DataFrame(rows, columns=["namnd", "ar", "foregaende_ram", "ram", "forandring"])
+
+
+def buildup_frame(frame: Frame, year: int) -> pd.DataFrame:
+    """The build-up as the årsplan shows it: previous ram, steps, ram, budgetväxlingar, new ram."""
+    if frame.previous is None:
+        return pd.DataFrame(columns=["namnd", "steg", "typ", "benamning", "belopp", "kumulativt", "berakning"])
+    rows = [("summa", f"Ram {year - 1}", frame.previous, frame.previous, "")]
+    level = frame.previous
+    for s in (s for s in frame.steps if s.kind != "budgetvaxling"):
+        level += s.amount
+        rows.append((s.kind, s.label, s.amount, level, s.how))
+    rows.append(("summa", f"Ram {year}", level, level, ""))
+    transfers = [s for s in frame.steps if s.kind == "budgetvaxling"]
+    for s in transfers:
+        level += s.amount
+        rows.append((s.kind, s.label, s.amount, level, s.how))
+    if transfers:
+        rows.append(("summa", f"Ny ram {year}", level, level, ""))
+    if frame.financing:
+        fin = 0.0
+        for s in frame.financing:
+            fin += s.amount
+            rows.append((f"finansiering_{s.kind}", s.label, s.amount, fin, s.how))
+        rows.append(("summa", f"Budget {year}", fin, fin, ""))
+    return pd.DataFrame([{"namnd": frame.namnd, "steg": i + 1, "typ": t, "benamning": b, "belopp": a,
+                          "kumulativt": c, "berakning": h} for i, (t, b, a, c, h) in enumerate(rows)],
+                        columns=["namnd", "steg", "typ", "benamning", "belopp", "kumulativt", "berakning"])
+
+
+def waterfall(frame: Frame, year: int):
+    """The build-up from last year's ram to this year's as a waterfall (a matplotlib Figure)."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    from .fmt import mnkr
+
+    df = buildup_frame(frame, year)
+    df = df[~df["typ"].str.startswith("finansiering")]
+    # the closing "Budget" of the financing is not part of the ram's waterfall
+    df = df[~df["benamning"].str.startswith("Budget ")]
+    fig, ax = plt.subplots(figsize=(max(6.0, 1.1 * len(df)), 4.5))
+    for i, rec in enumerate(df.itertuples(index=False)):
+        if rec.typ == "summa":
+            bottom, height, colour = 0.0, rec.kumulativt, "#1f4e79"
+        else:
+            bottom = rec.kumulativt - rec.belopp if rec.belopp >= 0 else rec.kumulativt
+            height, colour = abs(rec.belopp), ("#2e7d32" if rec.belopp >= 0 else "#c62828")
+        ax.bar(i, height, bottom=bottom, color=colour, width=0.7)
+        label = mnkr(rec.belopp) if rec.typ == "summa" else f"{'+' if rec.belopp >= 0 else ''}{mnkr(rec.belopp)}"
+        ax.text(i, bottom + height, label, ha="center", va="bottom", fontsize=8)
+    totals = df[df["typ"] == "summa"]["kumulativt"]
+    low = min(totals.min(), df["kumulativt"].min())
+    high = df["kumulativt"].max()
+    pad = max((high - low) * 0.6, 1.0)
+    ax.set_ylim(low - pad, high + pad * 0.5)
+    ax.set_xticks(range(len(df)))
+    ax.set_xticklabels([str(b) for b in df["benamning"]], rotation=30, ha="right", fontsize=8)
+    ax.set_ylabel("mnkr (axeln börjar inte vid noll)")
+    ax.set_title(f"{frame.namnd}: ram {year - 1} → {year}")
+    ax.yaxis.set_major_formatter(matplotlib.ticker.FuncFormatter(lambda v, _: mnkr(v)))
+    fig.tight_layout()
+    return fig
