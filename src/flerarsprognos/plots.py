@@ -185,9 +185,13 @@ def fan_inputs(mc, outcome: str = "balanskravsresultat") -> tuple[pd.DataFrame, 
         draw_dim = next(d for d in mc.dims if d != "year")
         q = quantiles_from_draws(mc.rename({draw_dim: "draw"}))
         return q, pd.Series((mc < 0).mean(draw_dim).values, index=q.index), int(mc.sizes[draw_dim])
-    pct = mc["percentil"].sel(utfall=outcome).transpose("year", "percentil")
-    q = pd.DataFrame(pct.values, index=[int(y) for y in mc["year"].values],
-                     columns=[float(p) / 100.0 for p in mc["percentil"].values])
+    # The percentile table: the variable over (utfall, <percentile level>, year).
+    var = next(v for v in mc.data_vars if "utfall" in mc[v].dims and "year" in mc[v].dims and mc[v].ndim == 3)
+    level_dim = next(d for d in mc[var].dims if d not in ("utfall", "year"))
+    pct = mc[var].sel(utfall=outcome).transpose("year", level_dim)
+    levels = np.asarray(mc[level_dim].values, dtype=float)
+    levels = levels / 100.0 if levels.max() > 1 else levels
+    q = pd.DataFrame(pct.values, index=[int(y) for y in mc["year"].values], columns=list(levels))
     p_miss = None
     if "sannolikhet" in mc and "balanskrav_ej_uppfyllt" in mc["handelse"].values:
         p_miss = pd.Series(mc["sannolikhet"].sel(handelse="balanskrav_ej_uppfyllt").values, index=q.index)

@@ -60,6 +60,7 @@ footer dt { color: var(--muted); } footer dd { margin: 0; overflow-wrap: anywher
 @media (max-width: 600px) {
   main { padding: 10px; } h1 { font-size: 1.35rem; } .card .value { font-size: 1.35rem; }
   table { font-size: 0.85rem; } th, td { padding: 5px 6px; }
+  thead th:first-child, td:first-child, th[scope=row] { min-width: 8.5em; }
 }
 @media print { .table-wrap { overflow: visible; border: none; } figure { break-inside: avoid; } }
 """

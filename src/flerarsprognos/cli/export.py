@@ -185,6 +185,10 @@ def plot_command(
             figures[k] = plots.rur(result, titles, planslut)
         elif k == "vattenfall":
             y = year or first_forecast
+            if y == years[0]:
+                problems = Problems()
+                problems.error("--ar", None, f"vattenfallet går från föregående år; välj ett år efter {years[0]}")
+                problems.raise_if_errors()
             steps = plots.waterfall_steps(result, outcome.params, "bas", y)
             figures[k] = plots.waterfall(steps, title=f"Nettokostnad {y - 1} → {y} (bas)")
         elif k == "tornado":
