@@ -270,3 +270,49 @@ def allocate_command(
             files[f"vattenfall_{slug.strip('_')}.png"] = write_png
     written = write_all(target, files)
     console.print(f"Skrev {len(written)} filer till {target}/ ({len(alloc.findings)} anmärkningar).")
+
+
+@app.command("rebase", help="Ombasera flerårsplanen på senaste utfallet: en ny antagandekatalog med utfallsåret "
+                            "som basår och planåren framflyttade, redo att redigera. Originalfilerna ändras inte.")
+@handles_bad_input
+def rebase_command(
+    outcome: Path = typer.Option(..., "--outcome", "-u", help="Utfallsfil med regionens utfall och/eller "
+                                                              "makroutfall för året (se docs/utfall.md)."),
+    year: int = typer.Option(..., "--year", "-y", help="Utfallsåret, det nya basåret."),
+    assumptions: Path = typer.Option(None, "--assumptions", "-a", show_default=False,
+                                     help="Antagandena som ombaseras. Utan flaggan: de inbyggda."),
+    out: Path = typer.Option(None, "--out", "-o", show_default=False,
+                             help="Den nya antagandekatalogen. Utan flaggan: outputs/antaganden_<år>/."),
+    overwrite: bool = typer.Option(False, "--overwrite", help="Ersätt en befintlig katalog. Utan flaggan: fel "
+                                                              "om katalogen finns och inte är tom."),
+):
+    from rich.table import Table
+
+    from .. import fmt
+    from ..outcome import read_outcome
+    from ..paths import default_assumptions_dir
+    from ..problems import Problems
+    from ..rebase import rebase
+
+    problems = Problems()
+    outcome_file = read_outcome(outcome, problems, require=None)
+    print_problems(problems.items)
+    source = assumptions or default_assumptions_dir()
+    target = out if out is not None else Path("outputs") / f"antaganden_{year}"
+    new, check, macro = rebase(source, outcome_file, year, target, overwrite=overwrite)
+    console.print(f"Ny antagandekatalog {target}/: basår {new.basar}, planen {new.basar}–{new.planslut}, "
+                  f"prognosen till {new.slutar} (antaganden {new.digest}). Originalet {source} är orört.",
+                  soft_wrap=True)
+    for m in macro.itertuples(index=False):
+        console.print(f"  {m.nyckel} {m.ar}: planen {fmt.mnkr(m.plan, 2)} %, utfallet {fmt.mnkr(m.utfall, 2)} %")
+    t = Table(title=f"Basåret {year} i den nya katalogen (mnkr)", title_justify="left", show_edge=False,
+              header_style="bold")
+    for h in ("Rad", "Modellen", "Utfall", "Skillnad"):
+        t.add_column(h, justify="left" if h == "Rad" else "right")
+    from ..labels import RR
+
+    for rec in check.itertuples(index=False):
+        t.add_row(RR.get(rec.rad, rec.rad), fmt.mnkr(rec.modell, 1), fmt.mnkr(rec.utfall, 1), fmt.mnkr(rec.skillnad, 1))
+    console.print(t)
+    console.print("Granska källorna märkta 'Ombaserat' och 'att uppdatera' innan katalogen används "
+                  f"(flerarsprognos check --assumptions {target}).", soft_wrap=True)

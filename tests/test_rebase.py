@@ -1,0 +1,89 @@
+"""Rebasing on the outcome: a new assumption directory that continues the plan exactly."""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+import numpy as np
+import pytest
+from typer.testing import CliRunner
+
+from flerarsprognos.cli import app
+from flerarsprognos.compare import with_outcome_macro
+from flerarsprognos.io.assumptions import load_assumptions
+from flerarsprognos.model.engine import project
+from flerarsprognos.outcome import read_outcome
+from flerarsprognos.params import build_params
+from flerarsprognos.paths import default_assumptions_dir
+from flerarsprognos.problems import InputError
+from flerarsprognos.rebase import rebase
+
+MAKRO = Path(__file__).resolve().parents[1] / "examples" / "utfall" / "region_2024_makro.csv"
+
+
+def _digest(directory: Path) -> str:
+    h = hashlib.sha256()
+    for f in sorted(directory.glob("*.yaml")):
+        h.update(f.read_bytes())
+    return h.hexdigest()
+
+
+def _run(aset, name):
+    return project(build_params([aset], aset)).sel(scenario=name)
+
+
+def test_rebased_set_continues_the_plan_with_the_outcome_economy(tmp_path):
+    source = default_assumptions_dir()
+    before = _digest(source)
+    outcome = read_outcome(MAKRO)
+    new, check, macro = rebase(source, outcome, 2024, tmp_path / "ny")
+    assert _digest(source) == before  # the original files are not modified
+    assert (new.basar, new.planslut, new.slutar) == (2024, 2026, 2029)
+    assert macro.iloc[0]["utfall"] == pytest.approx(9.1)
+
+    base = load_assumptions(source)
+    with_macro, _ = with_outcome_macro(base, outcome)
+    old = _run(with_macro, "utfallets_makro").sel(year=slice(2024, 2028))
+    rebased = _run(new, "bas").sel(year=slice(2024, 2028))
+    for table in ("resultatrakning", "balansrakning", "balanskrav"):
+        np.testing.assert_allclose(rebased[table].values, old[table].values, atol=0.01, err_msg=table)
+    # PBB 9,1 % in the new base year: the pension finance cost the plan of 2022 did not foresee
+    assert float(rebased["resultatrakning"].sel(rr_post="finansiella_kostnader", year=2024)) == pytest.approx(-490.6, abs=0.1)
+    assert "Ombaserat till 2024" in new.values["eget_kapital_ingaende"].source
+
+
+def test_region_outcome_moves_the_plan_level(tmp_path):
+    p = tmp_path / "region.csv"
+    p.write_text("# enhet: mnkr\n# niva: region\nrad;ar;utfall\nverksamhetens_intakter;2024;2 100,0\n", encoding="utf-8")
+    new, check, _ = rebase(default_assumptions_dir(), read_outcome(p), 2024, tmp_path / "ny")
+    plan = new.values["plan_verksamhetens_intakter"].data
+    assert plan[0] == pytest.approx(2100.0)          # the outcome is the new base year
+    assert plan[1] == pytest.approx(2006.0 + 123.0)  # the old plan 2025 moved by the same 123 mnkr
+    c = check.set_index("rad")
+    assert c.loc["verksamhetens_intakter", "skillnad"] == pytest.approx(0.0, abs=1e-6)
+
+
+def test_rebase_refuses_a_year_outside_the_plan_and_an_existing_directory(tmp_path):
+    outcome = read_outcome(MAKRO)
+    with pytest.raises(InputError, match="efter basåret 2023"):
+        rebase(default_assumptions_dir(), outcome, 2023, tmp_path / "a")
+    target = tmp_path / "finns"
+    target.mkdir()
+    (target / "x.txt").write_text("behåll", encoding="utf-8")
+    with pytest.raises(InputError, match="finns redan"):
+        rebase(default_assumptions_dir(), outcome, 2024, target)
+    assert (target / "x.txt").read_text(encoding="utf-8") == "behåll"
+    with pytest.raises(InputError, match="inget utfall för regionen 2026"):
+        rebase(default_assumptions_dir(), outcome, 2026, tmp_path / "b")
+
+
+def test_cli_rebase_then_check_the_new_directory(tmp_path):
+    target = tmp_path / "antaganden_2024"
+    r = CliRunner().invoke(app, ["rebase", "--outcome", str(MAKRO), "--year", "2024", "--out", str(target)])
+    assert r.exit_code == 0, r.output
+    assert "basår 2024, planen 2024–2026, prognosen till 2029" in r.output
+    r = CliRunner().invoke(app, ["check", "--assumptions", str(target)])
+    assert r.exit_code == 0, r.output
+    r = CliRunner().invoke(app, ["rebase", "--outcome", str(MAKRO), "--year", "2024", "--out", str(target)])
+    assert r.exit_code == 2
