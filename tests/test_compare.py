@@ -123,6 +123,10 @@ def test_lines_only_in_plan_or_only_in_outcome_are_reported(tmp_path, default_ru
     assert any("'extra_rad' finns i utfallet 2024 men inte i planen" in n for n in c.notes)
     assert any("'skatteintakter' finns i planen" in n for n in c.notes)
     assert _line(c, "arets_resultat").avvikelse == pytest.approx(-200 - (-128.98), abs=0.01)
+    df = plan_mot_utfall_frame(c).set_index("rad")
+    assert df.loc["skatteintakter", "anmarkning"] == "saknas i utfallet"  # reported, not dropped
+    assert df.loc["skatteintakter", "plan"] == pytest.approx(7937.0, abs=0.1)
+    assert df.loc["extra_rad", "anmarkning"] == "saknas i planen"
 
 
 def test_deviation_split_prisbasbelopp_2024(tmp_path):

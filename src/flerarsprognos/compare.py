@@ -117,6 +117,7 @@ class Comparison:
     split_macro: pd.DataFrame | None = None
     accuracy: pd.DataFrame | None = None
     accuracy_detail: pd.DataFrame | None = None
+    plan_kind: str = "utfallsfil"
 
     @property
     def display_sign(self) -> str:
@@ -194,7 +195,7 @@ def compare(outcome: OutcomeFile, plan: PlanSource | None = None, years: list[in
             lines.extend(_compare_group(outcome, plan, niva, org, year, group, prev, findings, notes))
     _check_organisation_totals(outcome, lines, findings)
     return Comparison(outcome=outcome, plan_name=plan.name, years=years, lines=lines, findings=findings,
-                      notes=notes)
+                      notes=notes, plan_kind=plan.kind)
 
 
 def _compare_group(outcome: OutcomeFile, plan: PlanSource, niva: str, org: str, year: int, group: list[Row],
@@ -384,6 +385,12 @@ def _compare_group(outcome: OutcomeFile, plan: PlanSource, niva: str, org: str, 
                 out.append(results[tot])
                 placed.add(tot)
     out.extend(results[t] for t in subtotals if t not in placed)
+    if plan.kind != "utfallsfil":  # lines only in the plan: kept, with no outcome
+        for rad in plan.lines(niva, org, year):
+            if rad not in results:
+                v = plan.get(niva, org, rad, year)
+                out.append(LineResult(org, niva, year, rad, line_info(rad), False, None, v, "plan", None, "",
+                                      note="saknas i utfallet"))
     return out
 
 
@@ -515,7 +522,9 @@ def plan_mot_utfall_frame(comparison: Comparison) -> pd.DataFrame:
             "forandring_procent": (change / abs(ln.previous)) if change is not None and ln.previous else None,
             "plan_kalla": ln.plan_source,
             "foregaende_ar_kalla": ln.previous_source,
-            "anmarkning": "se kontroll" if (ln.organisation, ln.rad, ln.ar) in flagged else "",
+            "anmarkning": ln.note or ("se kontroll" if (ln.organisation, ln.rad, ln.ar) in flagged else "")
+            or ("saknas i planen" if ln.plan is None and not ln.subtotal and comparison.plan_kind != "utfallsfil"
+                else ""),
         })
     df = pd.DataFrame.from_records(records, columns=COLUMNS)
     for c in ("plan", "utfall", "avvikelse", "avvikelse_procent", "foregaende_ar", "forandring", "forandring_procent"):
