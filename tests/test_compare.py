@@ -198,3 +198,28 @@ def test_cli_plan_without_the_outcome_year_is_an_error(tmp_path):
     r = CliRunner().invoke(app, ["compare", "--outcome", str(p), "--plan", "standard", "--out", str(tmp_path / "o")])
     assert r.exit_code == 2
     assert "har inget år 2031" in r.output
+
+
+def test_cli_budget_files_as_plan_vintages(tmp_path):
+    outcome = tmp_path / "utfall.csv"
+    outcome.write_text("# enhet: mnkr\n# niva: namnd\n# organisation: HSN\n# tecken: kostnader_positiva\n"
+                       "rad;ar;utfall\nverksamhetens_nettokostnader;2024;9 149,7\n"
+                       "verksamhetens_nettokostnader;2025;9 300,0\n", encoding="utf-8")
+    v1 = tmp_path / "plan_2024.csv"
+    v1.write_text("# enhet: tkr\n# niva: namnd\n# organisation: HSN\n# tecken: kostnader_positiva\n# basar: 2024\n"
+                  "rad;ar;budget\nverksamhetens_nettokostnader;2024;8 428 100\n"
+                  "verksamhetens_nettokostnader;2025;8 700 000\n", encoding="utf-8")
+    v2 = tmp_path / "plan_2025.csv"
+    v2.write_text("# enhet: mnkr\n# niva: namnd\n# organisation: HSN\n# tecken: kostnader_positiva\n# basar: 2025\n"
+                  "rad;ar;budget\nverksamhetens_nettokostnader;2025;9 045\n", encoding="utf-8")
+    out = tmp_path / "ut"
+    r = CliRunner().invoke(app, ["compare", "--outcome", str(outcome), "--plan", str(v2), "--plan", str(v1),
+                                 "--out", str(out)])
+    assert r.exit_code == 0, r.output
+    df = pd.read_csv(out / "plan_mot_utfall.csv")
+    assert df.loc[0, "avvikelse"] == pytest.approx(-255.0)  # 9 300 against the 2025 plan's 9 045
+    acc = pd.read_csv(out / "prognosprecision.csv").set_index("horisont")
+    assert acc.loc[1, "antal"] == 2                                     # 2024 by plan 2024, 2025 by plan 2025
+    assert acc.loc[1, "medelfel"] == pytest.approx((-721.6 - 255.0) / 2)
+    assert acc.loc[2, "medelfel"] == pytest.approx(-600.0)              # 2025 by plan 2024
+    assert "Prognosprecision per horisont" in r.output

@@ -131,3 +131,26 @@ def test_cli_bad_outcome_exits_2_and_writes_nothing(tmp_path):
     assert "tvetydigt" in r.output
     assert "Traceback" not in r.output
     assert not out.exists()
+
+
+def test_ledger_labels_are_read_as_line_ids(tmp_path):
+    import openpyxl
+
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["Enhet: Belopp i tkr"])
+    ws.append(["Tecken:", "kostnader_positiva"])
+    ws.append(["Kostnadsslag", "År", "Bokslut", "Budget"])
+    ws.append(["Personalkostnader", 2024, 5993300, "5 486 700"])
+    ws.append(["Köp av verksamhet", 2024, "1 502 000", 1310100])
+    ws.append(["Hyror för lokaler", "2024", 1000, 900])
+    p = tmp_path / "export.xlsx"
+    wb.save(p)
+    problems = __import__("flerarsprognos.problems", fromlist=["Problems"]).Problems()
+    o = read_outcome(p, problems)
+    rows = {r.rad: r for r in o.rows}
+    assert rows["personalkostnader"].utfall == pytest.approx(-5993.3)
+    assert rows["kop_av_verksamhet"].budget == pytest.approx(-1310.1)
+    assert rows["hyror_for_lokaler"].info.label == "Hyror för lokaler"
+    assert [str(w) for w in problems.warnings] == [
+        f"varning: {p}: cell A6 (rad): raden 'Hyror för lokaler' finns inte i radkatalogen; läses som 'hyror_for_lokaler'"]

@@ -656,7 +656,7 @@ def write_plan_mot_utfall_sheet(workbook, worksheet_name: str, comparison: Compa
     head = workbook.add_format({"bold": True, "bottom": 1, "text_wrap": True, "valign": "bottom"})
     note = workbook.add_format({"italic": True, "font_color": "#555555"})
     dec = max(0, min(comparison.outcome.decimals, 1))
-    num_fmt = "# ##0" + ("." + "0" * dec if dec else "")
+    num_fmt = "#,##0" + ("." + "0" * dec if dec else "")  # shown with the reader's separators (5 993,3)
     num = workbook.add_format({"num_format": num_fmt})
     num_b = workbook.add_format({"num_format": num_fmt, "bold": True})
     pct = workbook.add_format({"num_format": "0.0%"})
@@ -736,7 +736,7 @@ def write_workbook(path: Path, comparison: Comparison) -> None:
 
 def _frame_sheet(wb, ws, df: pd.DataFrame) -> None:
     head = wb.add_format({"bold": True, "bottom": 1})
-    num = wb.add_format({"num_format": "# ##0.0"})
+    num = wb.add_format({"num_format": "#,##0.0"})
     for j, c in enumerate(df.columns):
         ws.write(0, j, c, head)
     for i, rec in enumerate(df.itertuples(index=False), start=1):

@@ -38,8 +38,8 @@ TEXT_COLUMNS = ("niva", "organisation", "overordnad", "rad", "benamning", "summe
                 "kalla", "anteckning")
 KNOWN_COLUMNS = set(VALUE_COLUMNS) | set(TEXT_COLUMNS) | {"ar"}
 HEADER_KEYS = ("titel", "kalla", "enhet", "tecken", "niva", "organisation", "overordnad", "basar")
-COLUMN_ALIASES = {"plan": "budget", "år": "ar", "post": "rad", "enhetens_namn": "organisation",
-                  "namnd": "organisation", "nivå": "niva"}
+COLUMN_ALIASES = {"plan": "budget", "post": "rad", "kostnadsslag": "rad", "enhetens_namn": "organisation",
+                  "namnd": "organisation", "bokslut": "utfall"}
 
 # Macro outcome figures an outcome file may carry (region level, unit procent), used to
 # re-run the plan with the economy that actually happened.
@@ -532,8 +532,11 @@ def _parse_grid(path: Path, grid: _Grid, problems: Problems, require: str | None
             problems.error(file, ref("rad"), "radens id ('rad') saknas")
             continue
         rad = normalise(rad_text)
+        label_from_rad = None
         if rad != rad_text:
-            problems.warn(file, ref("rad"), f"radens id '{rad_text}' läses som '{rad}'")
+            label_from_rad = rad_text  # a ledger export names the line ("Köp av verksamhet")
+            if rad not in LINES:
+                problems.warn(file, ref("rad"), f"raden '{rad_text}' finns inte i radkatalogen; läses som '{rad}'")
         ar_raw = cell(cells, "ar")
         ar = None
         if isinstance(ar_raw, float) and ar_raw == int(ar_raw):
@@ -608,7 +611,7 @@ def _parse_grid(path: Path, grid: _Grid, problems: Problems, require: str | None
                 continue
         row = Row(niva=niva, organisation=organisation,
                   overordnad=text("overordnad", header.get("overordnad")), rad=rad, ar=ar,
-                  benamning=text("benamning"), summeras_i=normalise(text("summeras_i") or "") or None,
+                  benamning=text("benamning", None if rad in LINES else label_from_rad), summeras_i=normalise(text("summeras_i") or "") or None,
                   art=art, kalla=text("kalla"), line_no=i + 1)
         scale = AMOUNT_UNITS[unit]
         flip = -1.0 if (sign == "kostnader_positiva" and row.info.kind == "kostnad") else 1.0
