@@ -405,3 +405,31 @@ def test_libreoffice_opens_the_workbook(book, tmp_path):
     assert proc.returncode == 0, proc.stderr
     assert pdf.is_file() and pdf.stat().st_size > 10_000, proc.stdout + proc.stderr
     assert pdf.read_bytes().startswith(b"%PDF")
+
+
+def test_cli_export_with_the_analyses(tmp_path, default_run):
+    """The känslighetsanalys and the shipped inflation × löneökning sweep land in the workbook;
+    the sweep's zero-shift cell is the plan's own nettokostnadsandel."""
+    pytest.importorskip("flerarsprognos.analysis.sweep")
+    from flerarsprognos.cli.export import sensitivity_table
+    from flerarsprognos.paths import default_scenarios_dir
+
+    target = tmp_path / "analyser.xlsx"
+    result = runner.invoke(app, ["export", "--excel", str(target),
+                                 "--svep", str(default_scenarios_dir() / "svep_inflation_lon.yaml")])
+    assert result.exit_code == 0, result.output
+    ws = openpyxl.load_workbook(target, data_only=True)["Känslighetsanalys"]
+    rows = list(ws.iter_rows(values_only=True))
+    table = sensitivity_table(default_run)
+    expected = table[(table["post"] == "arets_resultat") & (table["forandring"] == "+10 öre")
+                     & (table["ar"] == 2025)]["mnkr"].iloc[0]
+    header = next(i for i, r in enumerate(rows) if r[0] == "Antagande")
+    col = list(rows[header]).index(2025)
+    row = next(r for r in rows[header:] if r[1] == "+10 öre")
+    assert row[col] == pytest.approx(expected) and expected > 0
+    title = next(i for i, r in enumerate(rows) if isinstance(r[0], str) and r[0].startswith("Nettokostnadsandel 2025"))
+    axis_row = next(i for i in range(title + 1, title + 4) if rows[i][1] is not None)
+    zero_col = list(rows[axis_row]).index(0.0, 1)
+    zero_row = next(r for r in rows[axis_row + 1:] if r[0] == 0.0)
+    nka = float(default_run.result["mal_varde"].sel(scenario="bas", year=2025, mal="nettokostnadsandel"))
+    assert zero_row[zero_col] == pytest.approx(nka, abs=1e-9)

@@ -137,3 +137,15 @@ def test_browser_renders_key_figures_on_laptop_and_phone(report, default_run, tm
         image = imread(shot)
         assert image.shape[1] == size[0]
         assert image[..., :3].std() > 0.05  # text, colours and diagrams, not an empty page
+
+
+def test_cli_report_with_the_analyses(tmp_path):
+    pytest.importorskip("flerarsprognos.analysis.montecarlo")
+    target = tmp_path / "rapport.html"
+    result = runner.invoke(app, ["report", "--html", str(target)])
+    assert result.exit_code == 0, result.output
+    markup = target.read_text(encoding="utf-8")
+    text = visible_text(markup)
+    assert "Känslighetsanalys" in text and "Skattesats, +10 öre" in text
+    assert "Osäkerhet: balanskravsresultatet" in text
+    assert len(re.findall(r'src="data:image/png;base64,', markup)) == 5  # 3 standard + tornado + fan

@@ -557,7 +557,8 @@ class _Book:
     def _sweep_grid(self, ws, row: int, grid: xr.DataArray) -> None:
         ydim, xdim = grid.dims
         name = grid.attrs.get("long_name", grid.name or "utfall")
-        ws.write(row, 0, f"{name}: {ydim} (rader) × {xdim} (kolumner)", self.f["block"])
+        ylab, xlab = grid[ydim].attrs.get("long_name", ydim), grid[xdim].attrs.get("long_name", xdim)
+        ws.write(row, 0, f"{name} – rader: {ylab}; kolumner: {xlab}", self.f["block"])
         if self.extras.sweep_note:
             ws.write(row + 1, 0, self.extras.sweep_note, self.f["subtitle"])
         row += 2

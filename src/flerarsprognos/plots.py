@@ -226,21 +226,26 @@ def fan(quantiles: pd.DataFrame, p_miss: pd.Series | None = None, *, title: str 
         _mnkr_axis(ax.yaxis)
         ax.set_ylabel(ylabel)
         ax.set_title(title or "Årets balanskravsresultat: osäkerhet (Monte Carlo)")
+        xlabel = "År"
         if p_miss is not None:
             p = pd.Series(p_miss).reindex(years)
             ax.xaxis.set_major_formatter(FuncFormatter(
                 lambda x, _: f"{int(round(x))}\n{fmt.procent(p.get(int(round(x)), np.nan), 0)}"))
-            ax.set_xlabel("År och sannolikhet att balanskravet inte nås")
+            xlabel = "År och sannolikhet att balanskravet inte nås"
         if n_draws:
-            ax.text(1.0, 1.01, f"{fmt.mnkr(n_draws)} dragningar", transform=ax.transAxes, ha="right", va="bottom",
-                    fontsize=11, color="#7F7F7F")
+            xlabel += f" ({fmt.mnkr(n_draws)} dragningar)"
+        ax.set_xlabel(xlabel)
         ax.legend(loc="upper left", frameon=False)
     return fig
 
 
 def tornado(kanslighet: pd.DataFrame, year: int | None = None, *, post: str = "arets_resultat",
             scenario: str = "bas") -> Figure:
-    """Horizontal bars of the sensitivity table for one year, largest effect on top."""
+    """The sensitivity table for one year as a tornado: one row per assumption, largest on top.
+
+    When the table has both directions of a change (``+1 procentenhet`` and ``-1 procentenhet``)
+    they share the assumption's row, one bar on each side of zero.
+    """
     df = kanslighet
     if "scenario" in df.columns and scenario in set(df["scenario"]):
         df = df[df["scenario"] == scenario]
@@ -251,24 +256,32 @@ def tornado(kanslighet: pd.DataFrame, year: int | None = None, *, post: str = "a
     df = df[df["ar"] == year].copy()
     if df.empty:
         raise ValueError(f"känslighetstabellen har inga värden för {year}")
-    df["etikett"] = df["antagande"].astype(str) + ", " + df["forandring"].astype(str)
-    df = df.reindex(df["mnkr"].abs().sort_values().index)
+    order = (df.assign(abs=df["mnkr"].abs()).groupby("antagande", sort=False)["abs"].max().sort_values().index)
     with rc_context(RC):
-        fig, ax = _figure((11, max(4.5, 0.75 * len(df) + 2)))
-        colors = [GOOD if v >= 0 else BAD for v in df["mnkr"]]
-        ax.barh(df["etikett"], df["mnkr"], color=colors, height=0.6, zorder=2)
+        fig, ax = _figure((11, max(4.5, 0.8 * len(order) + 2)))
         span = float(df["mnkr"].abs().max()) or 1.0
-        for i, v in enumerate(df["mnkr"]):
-            ax.text(v + (0.02 * span if v >= 0 else -0.02 * span), i, fmt.mnkr(v), va="center",
-                    ha="left" if v >= 0 else "right", fontsize=13)
-        ax.set_xlim(-1.25 * span, 1.25 * span)
+        for i, name in enumerate(order):
+            rows = df[df["antagande"] == name]
+            if (rows["mnkr"].abs() < 0.5).all():  # no effect either way: one label, no overlap
+                ax.text(0.02 * span, i, "0", va="center", ha="left", fontsize=12)
+                continue
+            for _, r in rows.iterrows():
+                v = float(r["mnkr"])
+                ax.barh(i, v, color=GOOD if v >= 0 else BAD, height=0.6, zorder=2)
+                change = str(r["forandring"]).replace(" procentenheter", " pe").replace(" procentenhet", " pe")
+                ax.text(v + (0.02 * span if v >= 0 else -0.02 * span), i, f"{fmt.mnkr(v)} ({change})",
+                        va="center", ha="left" if v >= 0 else "right", fontsize=12)
+        ax.set_yticks(range(len(order)))
+        ax.set_yticklabels([_wrap(str(n), 22) for n in order])
+        ax.set_ylim(-0.6, len(order) - 0.4)
+        ax.set_xlim(-1.9 * span, 1.9 * span)
         ax.axvline(0, color="#404040", lw=1.2)
         ax.grid(axis="x")
         ax.grid(axis="y", visible=False)
         _mnkr_axis(ax.xaxis)
         what = labels.RR.get(post, post).lower()
-        ax.set_xlabel(f"Effekt på {what} {year}, mnkr")
-        ax.set_title(f"Känslighetsanalys: effekt på {what} {year}")
+        ax.set_xlabel(f"Effekt på {what} {year}, mnkr (grönt = bättre, rött = sämre)")
+        fig.suptitle(f"Känslighetsanalys: {what} {year}", fontsize=RC["axes.titlesize"], fontweight="bold")
     return fig
 
 
@@ -299,8 +312,8 @@ def heatmap(grid: xr.DataArray, *, level: float = 0.98, title: str | None = None
                                 va="center", fontsize=10, color="#202020")
         _rate_axis(ax.xaxis, grid[xdim].attrs.get("enhet", ""))
         _rate_axis(ax.yaxis, grid[ydim].attrs.get("enhet", ""))
-        ax.xaxis.set_major_locator(MaxNLocator(8))
-        ax.yaxis.set_major_locator(MaxNLocator(8))
+        for axis, values in ((ax.xaxis, xs), (ax.yaxis, ys)):
+            axis.set_major_locator(FixedLocator(values) if len(values) <= 12 else MaxNLocator(8))
         ax.grid(False)
         ax.set_xlabel(xlabel or grid[xdim].attrs.get("long_name", xdim))
         ax.set_ylabel(ylabel or grid[ydim].attrs.get("long_name", ydim))

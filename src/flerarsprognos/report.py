@@ -47,6 +47,7 @@ th, td { padding: 6px 10px; border-bottom: 1px solid var(--line); white-space: n
 thead th { background: var(--head); text-align: right; position: sticky; top: 0; }
 thead th:first-child, td:first-child, th[scope=row] { text-align: left; white-space: normal; min-width: 12em; }
 td { text-align: right; font-variant-numeric: tabular-nums; }
+tbody th { font-weight: 400; }
 tr.total td, tr.total th { font-weight: 700; border-top: 1.5px solid #888; }
 td.neg { color: #c00000; }
 td.ok { background: var(--good-bg); color: var(--good); }
