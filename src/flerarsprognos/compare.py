@@ -322,8 +322,9 @@ def _compare_group(outcome: OutcomeFile, plan: PlanSource, niva: str, org: str, 
         if r.angiven_avvikelse is not None and res.avvikelse is not None:
             if abs(res.avvikelse - r.angiven_avvikelse) > _tol_pair(p) and res.plan_source != "rättad":
                 finding(rad, r.where("angiven_avvikelse"),
-                        f"avvikelsen anges till {_m(r.angiven_avvikelse, d)} men utfall − budget = "
-                        f"{_m(_shown_amount(outcome, r.info, r.utfall), d)} − {_m(_shown_amount(outcome, r.info, res.plan), d)} "
+                        f"avvikelsen anges till {_m(r.angiven_avvikelse, d)} men utfallet "
+                        f"{_m(_shown_amount(outcome, r.info, r.utfall), d)} mot budgeten "
+                        f"{_m(_shown_amount(outcome, r.info, res.plan), d)} "
                         f"ger {_m(res.avvikelse, d)} (positivt = bättre än budget); skillnad "
                         f"{_m(res.avvikelse - r.angiven_avvikelse, d)}")
         if r.angiven_forandring is not None and prev_rows.get(rad) is not None and res.forandring is not None:

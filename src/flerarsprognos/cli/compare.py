@@ -127,10 +127,14 @@ def compare_command(
         files["prognosprecision.csv"] = table_csv(comparison.accuracy)
         files["prognosprecision_detalj.csv"] = table_csv(comparison.accuracy_detail)
     files["kommando.txt"] = _text(command_line() + "\n")
-    written = write_all(target, files)
-    if excel is not None:
-        with atomic_path(excel) as tmp:
+    if excel is None:
+        written = write_all(target, files)
+    else:
+        if not excel.parent.is_dir():
+            raise InputError([Problem(str(excel), None, f"katalogen {excel.parent} finns inte")])
+        with atomic_path(excel) as tmp:  # the workbook is renamed only if the CSV files were written too
             cmp.write_workbook(tmp, comparison)
+            written = write_all(target, files)
         console.print(f"Skrev {excel}.")
     console.print(f"Skrev {len(written)} filer till {target}/ ({len(comparison.findings)} anmärkningar på angivna siffror).")
 
