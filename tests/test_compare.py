@@ -182,6 +182,10 @@ def test_cli_compare_hsn_prints_deviations_findings_and_commentary(tmp_path):
     ws = wb["Plan mot utfall"]
     assert ws["A4"].value == "Organisation"
     assert any(c.value == "Personalkostnader" for c in ws["C"])
+    # a cost shown positive: deviation = plan − utfall, as a formula with its result cached
+    assert ws["C6"].value == "Personalkostnader" and ws["F6"].value == "=D6-E6"
+    cached = openpyxl.load_workbook(xlsx, data_only=True)["Plan mot utfall"]
+    assert cached["F6"].value == pytest.approx(-506.6)
 
 
 def test_cli_strict_turns_findings_into_errors(tmp_path):

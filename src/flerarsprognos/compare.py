@@ -676,16 +676,32 @@ def write_plan_mot_utfall_sheet(workbook, worksheet_name: str, comparison: Compa
     top = 3
     for j, h in enumerate(headers):
         ws.write(top, j, h, head)
-    for i, rec in enumerate(df.itertuples(index=False), start=top + 1):
+    def given(v) -> bool:
+        return v is not None and not (isinstance(v, float) and math.isnan(v))
+
+    kinds = [ln.info.kind for ln in comparison.lines]
+    for i, (rec, kind) in enumerate(zip(df.itertuples(index=False), kinds, strict=True), start=top + 1):
         bold = bool(rec.delsumma)
         nf = num_b if bold else num
         ws.write(i, 0, rec.organisation)
         ws.write_number(i, 1, int(rec.ar))
         ws.write(i, 2, rec.benamning, text_b if bold else None)
-        for j, v, f in ((3, rec.plan, nf), (4, rec.utfall, nf), (5, rec.avvikelse, nf), (6, rec.avvikelse_procent, pct),
-                        (7, rec.foregaende_ar, nf), (8, rec.forandring, nf), (9, rec.forandring_procent, pct)):
-            if v is None or (isinstance(v, float) and math.isnan(v)):
+        # Amounts as values; deviations and changes as formulas with their results cached, so
+        # the sheet stays right when a figure is corrected by hand.
+        r = i + 1
+        cost_shown_positive = comparison.outcome.sign == "kostnader_positiva" and kind == "kostnad"
+        dev_formula = f"=D{r}-E{r}" if cost_shown_positive else f"=E{r}-D{r}"
+        cells = ((3, rec.plan, nf, None), (4, rec.utfall, nf, None),
+                 (5, rec.avvikelse, nf, dev_formula if given(rec.plan) and given(rec.utfall) else None),
+                 (6, rec.avvikelse_procent, pct, f"=IF(D{r}=0,\"\",F{r}/ABS(D{r}))"),
+                 (7, rec.foregaende_ar, nf, None),
+                 (8, rec.forandring, nf, f"=E{r}-H{r}" if given(rec.foregaende_ar) and given(rec.utfall) else None),
+                 (9, rec.forandring_procent, pct, f"=IF(H{r}=0,\"\",I{r}/ABS(H{r}))"))
+        for j, v, f, formula in cells:
+            if not given(v):
                 ws.write_blank(i, j, None)
+            elif formula:
+                ws.write_formula(i, j, formula, f, float(v))
             else:
                 ws.write_number(i, j, float(v), f)
         ws.write(i, 10, rec.plan_kalla)
