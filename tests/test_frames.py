@@ -128,3 +128,22 @@ def test_cli_allocate_writes_tables_and_waterfall(tmp_path):
 def test_waterfall_has_a_bar_per_step():
     fig = waterfall(read_frames(RAMAR / "hsn_ram_2026.yaml").frames[0], 2026)
     assert len(fig.axes[0].patches) == 9  # ram 2025, five steps, ram 2026, budgetväxlingar, ny ram
+
+
+def test_cli_allocate_plan_mismatch_exits_2_and_writes_nothing(tmp_path):
+    p = _yaml(tmp_path, """
+titel: Ramar 2023 med en nämnd för mycket
+enhet: tkr
+ar: 2023
+hela_regionen: true
+namnder:
+  - {namnd: Hälso- och sjukvårdsnämnd, ram: 8022169}
+  - {namnd: Övriga, ram: 2802831}
+  - {namnd: Ny nämnd, ram: 50000}
+""")
+    out = tmp_path / "ut"
+    r = CliRunner().invoke(app, ["allocate", str(p), "--out", str(out)])
+    assert r.exit_code == 2
+    assert "skillnad 50,0 mnkr (mer än planen)" in r.output.replace("\u00a0", " ")
+    assert "Traceback" not in r.output
+    assert not out.exists()
