@@ -433,3 +433,19 @@ def test_cli_export_with_the_analyses(tmp_path, default_run):
     zero_row = next(r for r in rows[axis_row + 1:] if r[0] == 0.0)
     nka = float(default_run.result["mal_varde"].sel(scenario="bas", year=2025, mal="nettokostnadsandel"))
     assert zero_row[zero_col] == pytest.approx(nka, abs=1e-9)
+
+
+def test_cli_export_with_plan_mot_utfall(tmp_path):
+    pytest.importorskip("flerarsprognos.compare")
+    from pathlib import Path
+
+    example = Path(__file__).resolve().parents[1] / "examples" / "utfall" / "hsn_2024.csv"
+    if not example.is_file():
+        pytest.skip("exempelfilen finns inte")
+    target = tmp_path / "u.xlsx"
+    result = runner.invoke(app, ["export", "--utan-kanslighet", "--utfall", str(example), "--excel", str(target)])
+    assert result.exit_code == 0, result.output
+    wb = openpyxl.load_workbook(target)
+    assert wb.sheetnames == [*SHEETS, "Plan mot utfall"]
+    result = runner.invoke(app, ["export", "--utfall", str(tmp_path / "saknas.csv"), "--excel", str(tmp_path / "v.xlsx")])
+    assert result.exit_code == 2 and not (tmp_path / "v.xlsx").exists()

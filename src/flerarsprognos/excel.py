@@ -94,7 +94,9 @@ class Extras:
     sweep: xr.DataArray | None = None  # 2-D grid (e.g. inflation × löneökning) of one outcome
     sweep_higher_is_better: bool = False
     sweep_note: str = ""
-    sheets: list[tuple[str, Callable]] = field(default_factory=list)  # (name, fn(workbook, worksheet, formats))
+    # Sheets other modules write after the model's own: each is called with the XlsxWriter
+    # workbook and adds its sheet(s) (e.g. compare.write_plan_mot_utfall_sheet).
+    sheets: list[Callable] = field(default_factory=list)
 
 
 # --------------------------------------------------------------------------------------
@@ -708,9 +710,8 @@ class _Book:
         self.kanslighetsanalys()
         self.antaganden()
         self.om_korningen()
-        for name, fn in self.extras.sheets:
-            ws = self.wb.add_worksheet(name[:31])
-            fn(self.wb, ws, self.f)
+        for add_sheet in self.extras.sheets:
+            add_sheet(self.wb)
         for ws in self.wb.worksheets():
             ws.set_landscape()
             ws.set_paper(9)  # A4

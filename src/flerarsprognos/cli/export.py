@@ -109,6 +109,19 @@ def sweep_grid(path: Path, assumptions, year: int | None = None, outcome: str = 
     return grid
 
 
+def plan_mot_utfall(path: Path):
+    """An outcome file compared with its own budget column (as ``compare`` without ``--plan``)."""
+    from ..compare import compare
+    from ..outcome import read_outcome
+    from ..problems import Problems
+
+    problems = Problems()
+    outcome_file = read_outcome(path, problems)
+    problems.raise_if_errors()
+    print_problems(problems.warnings)
+    return compare(outcome_file)
+
+
 # --------------------------------------------------------------------------------------
 # Commands
 
@@ -126,19 +139,28 @@ def export_command(
     svep: Path = SweepOption,
     kanslighet: bool = typer.Option(True, "--kanslighet/--utan-kanslighet",
                                     help="Ta med den vanliga känslighetsanalysen (standard: ja)."),
+    utfall: Path = typer.Option(None, "--utfall", "-u", show_default=False,
+                                help="Utfallsfil (se docs/utfall.md): lägger till bladet 'Plan mot utfall' "
+                                     "(utfallet mot filens budgetkolumn, som i compare). Utan flaggan: inget sådant blad."),
 ):
     from ..excel import Extras, check_target, write_workbook
 
     if excel is not None:
         check_target(excel)  # before the model runs: a bad path is reported at once
+    comparison = plan_mot_utfall(utfall) if utfall is not None else None
     grid = sweep_grid(svep, assumptions) if svep is not None else None
     outcome = _run(assumptions, scenarios)
     target = excel if excel is not None else _default_file(outcome, ".xlsx")
     extras = Extras(kanslighet=sensitivity_table(outcome) if kanslighet else None, sweep=grid,
                     sweep_higher_is_better=False,
                     sweep_note="Nettokostnadsandel; grönt = lägre (bättre), rött = högre. Skift mot planens antaganden.")
+    if comparison is not None:
+        from ..compare import write_plan_mot_utfall_sheet
+
+        extras.sheets.append(lambda wb: write_plan_mot_utfall_sheet(wb, "Plan mot utfall", comparison))
     write_workbook(target, outcome, command=command_line(), extras=extras)
-    console.print(f"Skrev {target} ({len(outcome.sets)} scenarier, antaganden {outcome.base.digest}).")
+    n = len(outcome.sets)
+    console.print(f"Skrev {target} ({n} {'scenario' if n == 1 else 'scenarier'}, antaganden {outcome.base.digest}).")
 
 
 PLOT_KINDS = ("resultat", "rur", "vattenfall", "tornado", "solfjader", "varmekarta")
