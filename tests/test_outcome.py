@@ -154,3 +154,10 @@ def test_ledger_labels_are_read_as_line_ids(tmp_path):
     assert rows["hyror_for_lokaler"].info.label == "Hyror för lokaler"
     assert [str(w) for w in problems.warnings] == [
         f"varning: {p}: cell A6 (rad): raden 'Hyror för lokaler' finns inte i radkatalogen; läses som 'hyror_for_lokaler'"]
+
+
+def test_comma_separated_file_with_quoted_decimal_commas(tmp_path):
+    p = _write(tmp_path, 'Titel: HSN, utfall 2024\nEnhet: mnkr\nrad,ar,utfall\narets_resultat,2024,"-12,5"\n')
+    o = read_outcome(p)
+    assert o.title == "HSN, utfall 2024"
+    assert o.rows[0].utfall == pytest.approx(-12.5)

@@ -349,7 +349,8 @@ def _header_pair(cells: list[object]) -> tuple[str, str] | None:
     first = texts[0]
     if ":" in first:
         key, _, value = first.partition(":")
-        value = value.strip() or (" ".join(texts[1:]) if len(texts) > 1 else "")
+        # "Titel: Hälso- och sjukvård, 2024" split by a comma delimiter, or "Enhet:" | "tkr" in two cells
+        value = ", ".join(t for t in [value.strip(), *texts[1:]] if t)
         return normalise(key), value
     if len(texts) >= 2 and normalise(first) in HEADER_KEYS:
         return normalise(first), texts[1]
