@@ -174,9 +174,13 @@ class OutcomeFile:
     def years(self) -> list[int]:
         return sorted({r.ar for r in self.rows} | {y for _, y in self.macro})
 
+    display_decimals: int | None = None  # as the file writes its figures (at most 1)
+
     @property
     def decimals(self) -> int:
-        return max(0, min(3, round(-math.log10(self.precision)))) if self.precision > 0 else 1
+        if self.display_decimals is not None:
+            return self.display_decimals
+        return max(0, min(1, round(-math.log10(self.precision)))) if self.precision > 0 else 1
 
     def organisations(self) -> list[tuple[str, str]]:
         seen: dict[tuple[str, str], None] = {}
@@ -663,7 +667,8 @@ def _parse_grid(path: Path, grid: _Grid, problems: Problems, require: str | None
                               10.0 ** (-max_decimals) * AMOUNT_UNITS.get(unit_final, 1.0))
     return OutcomeFile(path=path, title=header.get("titel", path.stem), source=header.get("kalla", ""),
                        unit=unit_final, sign=sign, rows=rows, macro=macro, precision=precision,
-                       basar=basar, macro_cells=macro_cells)
+                       basar=basar, macro_cells=macro_cells,
+                       display_decimals=1 if unit_final == "tkr" else min(max_decimals, 1))
 
 
 def rounding_step(values: list[float | None], finest: float) -> float:

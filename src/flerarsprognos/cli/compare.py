@@ -46,7 +46,9 @@ def _table(comparison, organisation: str, year: int):
         if rec.avvikelse == rec.avvikelse and rec.avvikelse is not None and round(rec.avvikelse, d) != 0:
             colour = "green" if rec.avvikelse > 0 else "red"
             dev, dev_pct = f"[{colour}]{dev}[/{colour}]", f"[{colour}]{dev_pct}[/{colour}]"
-        label = rec.benamning + (" *" if rec.anmarkning else "")
+        label = rec.benamning + (" *" if rec.anmarkning == "se kontroll" else "")
+        if rec.anmarkning.startswith("saknas"):
+            label += f" [dim]({rec.anmarkning})[/dim]"
         cells = [fmt.mnkr(rec.plan, d), fmt.mnkr(rec.utfall, d), dev, dev_pct, fmt.mnkr(rec.foregaende_ar, d),
                  fmt.mnkr(rec.forandring, d), fmt.procent(rec.forandring_procent)]
         if rec.delsumma:
@@ -154,8 +156,11 @@ def _print(comparison) -> None:
             if any(ln.organisation == org and ln.ar == y for ln in comparison.lines):
                 console.print(_table(comparison, org, y))
     console.print(f"Plan: {comparison.plan_name}.")
-    for n in comparison.notes:
-        console.print(f"[yellow]obs: {n}[/yellow]")
+    only_plan = sum(1 for ln in comparison.lines if ln.note == "saknas i utfallet")
+    only_outcome = len(comparison.notes) - only_plan
+    if comparison.notes:
+        console.print(f"[yellow]obs: {only_plan} rader finns bara i planen och {only_outcome} bara i utfallet "
+                      "(markerade i tabellen).[/yellow]")
     if comparison.findings:
         console.rule("[bold]Kontroll: angivna siffror som inte stämmer[/bold]")
         for f in comparison.findings:
