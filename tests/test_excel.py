@@ -449,3 +449,14 @@ def test_cli_export_with_plan_mot_utfall(tmp_path):
     assert wb.sheetnames == [*SHEETS, "Plan mot utfall"]
     result = runner.invoke(app, ["export", "--utfall", str(tmp_path / "saknas.csv"), "--excel", str(tmp_path / "v.xlsx")])
     assert result.exit_code == 2 and not (tmp_path / "v.xlsx").exists()
+
+
+def test_balance_sheet_check_row_is_zero(book, default_run):
+    _, formulas, values = book
+    ws = formulas["Balansbudget"]
+    checks = [r for r in range(1, ws.max_row + 1) if str(ws.cell(r, 1).value).startswith("Kontroll:")]
+    assert len(checks) == default_run.result.sizes["scenario"]
+    for r in checks:
+        for c in range(2, 2 + default_run.result.sizes["year"]):
+            f = ws.cell(r, c).value
+            assert f.startswith("=") and evaluate(f, values, "Balansbudget") == pytest.approx(0.0, abs=1e-6)

@@ -344,10 +344,16 @@ class _Book:
         ws.freeze_panes(row + 2, 1)
         for scen in self.scenarios:
             row = self.block_start(ws, row, scen, "mnkr")
-            row = self.write_lines(sheet, row, scen, self.result["balansrakning"].sel(scenario=scen), "br_post",
-                                   labels.BR, BR_FORMULAS, BR_HEADINGS,
+            da = self.result["balansrakning"].sel(scenario=scen)
+            row = self.write_lines(sheet, row, scen, da, "br_post", labels.BR, BR_FORMULAS, BR_HEADINGS,
                                    refs={"eget_kapital_darav_arets_resultat": ("Resultatbudget", "arets_resultat")})
-            row += 2
+            ws.write(row, 0, "Kontroll: tillgångar − skulder och eget kapital (ska vara 0)", self.f["subtitle"])
+            for j, year in enumerate(self.years):
+                a = self.addr[(sheet, scen, "summa_tillgangar", year)]
+                b = self.addr[(sheet, scen, "summa_skulder_och_eget_kapital", year)]
+                diff = float(da.sel(br_post="summa_tillgangar", year=year) - da.sel(br_post="summa_skulder_och_eget_kapital", year=year))
+                ws.write_formula(row, 1 + j, f"={_cell(*a)}-{_cell(*b)}", self.f["amount_1"], _num(diff))
+            row += 3
         self.widths(ws, max(len(v) for v in labels.BR.values()) + 12)
 
     def finansiella_mal(self) -> None:

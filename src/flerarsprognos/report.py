@@ -144,6 +144,22 @@ def _goal_table(result: xr.Dataset, scenario: str) -> str:
     return _year_table(years, rows, "Mål")
 
 
+def _goal_by_scenario(result: xr.Dataset, titles: dict[str, str], goal: str) -> str:
+    """One goal across the scenarios: value per year, green when met and red when not."""
+    years = [int(y) for y in result["year"].values]
+    rows = []
+    for scen in (str(s) for s in result["scenario"].values):
+        sel = {"scenario": scen, "mal": goal}
+        cells = []
+        for v, m in zip(result["mal_varde"].sel(sel).values, result["mal_uppfyllt"].sel(sel).values, strict=True):
+            shown = fmt.procent(v) if goal in labels.MAL_RATIO else fmt.mnkr(v)
+            cls = "" if m != m else (' class="ok"' if m >= 0.5 else ' class="miss"')
+            mark = "" if m != m else (" ✓" if m >= 0.5 else " ✗")
+            cells.append(f"<td{cls}>{_e(shown)}{mark}</td>")
+        rows.append((titles.get(scen, scen), cells, False))
+    return _year_table(years, rows, labels.MAL[goal])
+
+
 def _differences(result: xr.Dataset, titles: dict[str, str]) -> str:
     years = [int(y) for y in result["year"].values]
     da = result["resultatrakning"].sel(rr_post="arets_resultat")
@@ -258,7 +274,11 @@ def build_report(run, *, command: str = "", extras: ReportExtras | None = None,
     if len(result["scenario"]) > 1:
         scen_list = "".join(f"<li><b>{_e(s.name)}</b>: {_e(s.title)}</li>" for s in run.sets[1:])
         parts += ['<section id="scenarier"><h2>Scenarier</h2>', f"<ul>{scen_list}</ul>",
-                  _differences(result, titles), "</section>"]
+                  "<h3>Skillnad mot bas (mnkr)</h3>", _differences(result, titles),
+                  "<h3>Nettokostnadsandelen i varje scenario</h3>",
+                  _goal_by_scenario(result, titles, "nettokostnadsandel"),
+                  "<h3>Balanskravsresultatet i varje scenario</h3>",
+                  _goal_by_scenario(result, titles, "balanskrav"), "</section>"]
     parts.append('<section id="diagram"><h2>Diagram</h2>')
     parts += [f"<h3>{_e(d.title)}</h3>{_img(d)}" for d in diagrams]
     parts.append("</section>")
