@@ -410,7 +410,8 @@ class _Book:
         ws.write(0, 0, "Flerårsprognos – sammanfattning", self.f["title"])
         ws.write(1, 0, f"{self.plan_note()} Scenarier: {names}.", self.f["subtitle"])
         ws.write(2, 0, "Alla belopp i mnkr. Siffrorna är länkar till bladen Resultatbudget, Balanskravsutredning "
-                       "och Finansiella mål; se 'Om körningen' för antagandenas hash och kommandot.", self.f["subtitle"])
+                       "och Finansiella mål; se 'Om körningen' för antagandenas hash och kommandot. Diagrammet över "
+                       "årets resultat per scenario står under tabellerna.", self.f["subtitle"])
         row = 4
         ws.freeze_panes(row + 2, 1)
         res = self.result
