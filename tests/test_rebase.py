@@ -87,3 +87,18 @@ def test_cli_rebase_then_check_the_new_directory(tmp_path):
     assert r.exit_code == 0, r.output
     r = CliRunner().invoke(app, ["rebase", "--outcome", str(MAKRO), "--year", "2024", "--out", str(target)])
     assert r.exit_code == 2
+
+
+def test_rebase_into_a_year_with_effektivisering_counts_it_once(tmp_path):
+    # makro.yaml/kostnader.yaml: effektivisering 115 mnkr from 2026; rebase onto 2026 itself
+    p = tmp_path / "makro.csv"
+    p.write_text("# niva: region\nrad;ar;utfall;enhet\nkpi;2026;2,5;procent\n", encoding="utf-8")
+    outcome = read_outcome(p)
+    new, _, _ = rebase(default_assumptions_dir(), outcome, 2026, tmp_path / "ny")
+    assert (new.basar, new.planslut, new.slutar) == (2026, 2028, 2031)
+    base = load_assumptions(default_assumptions_dir())
+    with_macro, _ = with_outcome_macro(base, outcome)
+    old = _run(with_macro, "utfallets_makro").sel(year=slice(2026, 2028))
+    rebased = _run(new, "bas").sel(year=slice(2026, 2028))
+    np.testing.assert_allclose(rebased["resultatrakning"].values, old["resultatrakning"].values, atol=0.01)
+    np.testing.assert_allclose(rebased["balanskrav"].values, old["balanskrav"].values, atol=0.01)

@@ -603,6 +603,19 @@ def with_outcome_macro(base, outcome: OutcomeFile):
         macro_set.values[key].data = data
     if problems:
         raise InputError(problems)
+    # An outcome skatteunderlag growth already contains the outcome wages and prices: the
+    # model's link from a wage or price shift to the SU must not move it a second time.
+    su_years = [y for (k, y) in outcome.macro if k == "skatteunderlag_forandring" and y in years]
+    if su_years:
+        k_lon = float(base["su_kanslighet_lon"])
+        k_kpi = float(base["su_kanslighet_kpi_foregaende"])
+        d_lon = np.asarray(macro_set["loneokning"], dtype=float) - np.asarray(base["loneokning"], dtype=float)
+        d_kpi = np.asarray(macro_set["kpi"], dtype=float) - np.asarray(base["kpi"], dtype=float)
+        su = np.array(macro_set.values["skatteunderlag_forandring"].data, dtype=float)
+        for y in su_years:
+            i = years.index(y)
+            su[i] -= k_lon * d_lon[i] + (k_kpi * d_kpi[i - 1] if i > 0 else 0.0)
+        macro_set.values["skatteunderlag_forandring"].data = su
     return macro_set, rows
 
 

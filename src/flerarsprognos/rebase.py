@@ -161,12 +161,21 @@ def rebase(assumptions_dir: Path, outcome: OutcomeFile, year: int, target: Path,
             varden: dict[int, float | int] = {}
             if key in ("satsningar", "effektivisering"):
                 src = np.asarray(value.data, dtype=float)
+            elif key == "skatteunderlag_forandring":
+                # the growth the re-run used, wage and price links included: the new set is its own baseline
+                src = np.asarray(res["skatteunderlag_forandring_effektiv"].values, dtype=float)
+                ext = np.zeros(len(years), dtype=bool)
+                source_text = f"{note}: skatteunderlagets förändring som omräkningen gav (inkl. löne- och prislänkar)."
             else:
                 src = np.asarray(macro_set.values[key].data, dtype=float)  # outcome macro where given
+            policy = key in ("satsningar", "effektivisering")
             for i, y in enumerate(years):
-                if y < year or (math.isnan(src[i])):
+                # policy dated up to YEAR is already in the re-run plan figures: not again
+                if y < year or (policy and y <= year) or math.isnan(src[i]):
                     continue
-                if spec.coverage == "horisont" and ext[i] and y != year:
+                # an extended year is written only where extending the last written value would not give it
+                if (spec.coverage == "horisont" and ext[i] and y != year and varden
+                        and varden[max(varden)] == _clean(src[i], unit)):
                     continue
                 if spec.coverage == "gles_noll" and src[i] == 0:
                     continue
