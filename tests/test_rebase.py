@@ -29,8 +29,9 @@ def _digest(directory: Path) -> str:
     return h.hexdigest()
 
 
-def _run(aset, name):
-    return project(build_params([aset], aset)).sel(scenario=name)
+def _run(aset, name, baseline=None):
+    sets = [aset] if baseline is None else [baseline, aset]
+    return project(build_params(sets, baseline or aset)).sel(scenario=name)
 
 
 def test_rebased_set_continues_the_plan_with_the_outcome_economy(tmp_path):
@@ -44,7 +45,7 @@ def test_rebased_set_continues_the_plan_with_the_outcome_economy(tmp_path):
 
     base = load_assumptions(source)
     with_macro, _ = with_outcome_macro(base, outcome)
-    old = _run(with_macro, "utfallets_makro").sel(year=slice(2024, 2028))
+    old = _run(with_macro, "utfallets_makro", base).sel(year=slice(2024, 2028))
     rebased = _run(new, "bas").sel(year=slice(2024, 2028))
     for table in ("resultatrakning", "balansrakning", "balanskrav"):
         np.testing.assert_allclose(rebased[table].values, old[table].values, atol=0.01, err_msg=table)
@@ -98,7 +99,22 @@ def test_rebase_into_a_year_with_effektivisering_counts_it_once(tmp_path):
     assert (new.basar, new.planslut, new.slutar) == (2026, 2028, 2031)
     base = load_assumptions(default_assumptions_dir())
     with_macro, _ = with_outcome_macro(base, outcome)
-    old = _run(with_macro, "utfallets_makro").sel(year=slice(2026, 2028))
+    old = _run(with_macro, "utfallets_makro", base).sel(year=slice(2026, 2028))
     rebased = _run(new, "bas").sel(year=slice(2026, 2028))
     np.testing.assert_allclose(rebased["resultatrakning"].values, old["resultatrakning"].values, atol=0.01)
     np.testing.assert_allclose(rebased["balanskrav"].values, old["balanskrav"].values, atol=0.01)
+
+
+@pytest.mark.parametrize("year", [2024, 2025, 2026, 2027, 2028])
+def test_rebase_onto_any_year_reproduces_the_plan_with_that_years_economy(tmp_path, year):
+    p = tmp_path / "makro.csv"
+    p.write_text(f"# niva: region\nrad;ar;utfall;enhet\nkpi;{year};3,1;procent\nloneokning;{year};4,0;procent\n"
+                 f"prisbasbelopp_forandring;{year};5,0;procent\nkpi;{year - 1};7,0;procent\n", encoding="utf-8")
+    outcome = read_outcome(p)
+    new, _, _ = rebase(default_assumptions_dir(), outcome, year, tmp_path / "ny")
+    base = load_assumptions(default_assumptions_dir())
+    with_macro, _ = with_outcome_macro(base, outcome)
+    old = _run(with_macro, "utfallets_makro", base).sel(year=slice(year, 2028))
+    rebased = _run(new, "bas").sel(year=slice(year, 2028))
+    for table in ("resultatrakning", "balansrakning", "balanskrav", "mal_varde"):
+        np.testing.assert_allclose(rebased[table].values, old[table].values, atol=0.01, err_msg=table)

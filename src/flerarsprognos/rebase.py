@@ -84,7 +84,8 @@ def rebase(assumptions_dir: Path, outcome: OutcomeFile, year: int, target: Path,
         data = np.array(rerun.values[key].data, dtype=float)
         data[[i for i, y in enumerate(years) if y > year]] = 0.0
         rerun.values[key].data = data
-    res = project(build_params([rerun], rerun)).sel(scenario="omraknad")
+    # measured against the old plan, as in the deviation split: outcome wages and prices move the SU
+    res = project(build_params([base, rerun], base)).sel(scenario="omraknad")
     i_year, i_prev = years.index(year), years.index(year) - 1
 
     shift = year - base.basar
