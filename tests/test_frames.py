@@ -147,3 +147,19 @@ namnder:
     assert "skillnad 50,0 mnkr (mer än planen)" in r.output.replace("\u00a0", " ")
     assert "Traceback" not in r.output
     assert not out.exists()
+
+
+def test_next_year_draft_from_the_2023_ramar(tmp_path):
+    out = tmp_path / "ut"
+    r = CliRunner().invoke(app, ["allocate", str(RAMAR / "nettokostnadsramar_2023.yaml"), "--next-year",
+                                 "--out", str(out)])
+    assert r.exit_code == 0, r.output
+    text = r.output.replace("\u00a0", " ")
+    # LPIK-like index 2024: 0,55 · 3,3 % + 0,45 · 2,4 % = 2,895 %; 10 825 → 11 138,4 against the plan's 11 277
+    assert "Summa 2024: 11 138,4 mnkr." in text
+    assert "att fördela som tillskott, satsningar eller effektivisering: 138,6 mnkr" in text
+    draft = read_frames(out / "ramar_2024.yaml", check_plan=False)
+    assert draft.frames[0].previous == pytest.approx(8022.169)
+    assert draft.frames[0].steps[0].amount == pytest.approx(round(8022.169 * 0.02895, 3))
+    with pytest.raises(InputError, match="skillnad -138,6 mnkr"):
+        read_frames(out / "ramar_2024.yaml")

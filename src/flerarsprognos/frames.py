@@ -485,3 +485,28 @@ def waterfall(frame: Frame, year: int):
     ax.yaxis.set_major_formatter(matplotlib.ticker.FuncFormatter(lambda v, _: mnkr(v)))
     fig.tight_layout()
     return fig
+
+
+def next_year(alloc: Allocation, lonevikt: float | None = None) -> dict:
+    """Next year's ramar file, ready to edit: each ram of this file as the previous ram, raised by
+    the generell uppräkning from the LPIK-like index of the assumptions; tillskott, satsningar,
+    effektivisering and budgetväxlingar are left for the user to add."""
+    scale = UNITS[alloc.unit]
+    general: dict[str, Any] = {"index": "lpik"}
+    if lonevikt is not None:
+        general["lonevikt"] = lonevikt
+    namnder = []
+    for f in alloc.frames:
+        v = f.ram / scale
+        namnder.append({"namnd": f.namnd, "foregaende_ram": int(round(v)) if abs(v - round(v)) < 1e-9 else round(v, 3),
+                        "forandringar": []})
+    return {
+        "titel": f"Nettokostnadsramar {alloc.year + 1} (utkast)",
+        "kalla": f"Uppräknat från {alloc.path.name} ({alloc.title}) med generell uppräkning enligt index; "
+                 "lägg till tillskott, satsningar, effektivisering och budgetväxlingar.",
+        "enhet": alloc.unit,
+        "ar": alloc.year + 1,
+        "hela_regionen": alloc.whole_region,
+        "generell_upprakning": general,
+        "namnder": namnder,
+    }

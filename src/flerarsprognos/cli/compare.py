@@ -212,6 +212,10 @@ def allocate_command(
                              help="Katalog för resultatfilerna. Utan flaggan: outputs/ramar_<ramfil>/."),
     no_plot: bool = typer.Option(False, "--no-plot", help="Rita inga vattenfallsdiagram. Utan flaggan: ett per "
                                                           "nämnd med uppbyggnad."),
+    next_year: bool = typer.Option(False, "--next-year", help="Skriv ett utkast till nästa års ramfil: årets ramar "
+                                                              "uppräknade med index (lpik) ur antagandena, och visa vad "
+                                                              "som återstår att fördela mot planen. Utan flaggan: "
+                                                              "bara årets ramar."),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="Skriv inga tabeller, bara var filerna hamnade."),
 ):
     import re
@@ -226,6 +230,9 @@ def allocate_command(
 
     problems = Problems()
     alloc = read_frames(file, assumptions, problems)
+    if next_year:
+        _next_year(alloc, file, assumptions, out, problems)
+        return
     print_problems(problems.items)
     d = 0 if alloc.step >= 1 else 1
     if not quiet:
@@ -325,3 +332,35 @@ def rebase_command(
     console.print(t)
     console.print("Granska källorna märkta 'Ombaserat' och 'att uppdatera' innan katalogen används "
                   f"(flerarsprognos check --assumptions {target}).", soft_wrap=True)
+
+
+def _next_year(alloc, file: Path, assumptions, out, problems) -> None:
+    import tempfile
+
+    import yaml
+
+    from .. import fmt
+    from ..frames import _plan_nettokostnad, next_year, ramar_frame, read_frames
+    from ..io.output import table_csv, write_all
+
+    content = next_year(alloc)
+    text = yaml.safe_dump(content, allow_unicode=True, sort_keys=False, width=100)
+    with tempfile.TemporaryDirectory() as d:
+        draft_path = Path(d) / f"ramar_{alloc.year + 1}.yaml"
+        draft_path.write_text(text, encoding="utf-8")
+        draft = read_frames(draft_path, assumptions, problems, check_plan=False)
+    target = out_dir_for(out, f"ramar_{file.stem}")
+    for fr in draft.frames:
+        console.print(f"{fr.namnd}: {fmt.mnkr(fr.previous, 1)} + {fmt.mnkr(fr.steps[0].amount, 1)} "
+                      f"({fr.steps[0].how}) = {fmt.mnkr(fr.ram, 1)} mnkr", soft_wrap=True)
+    console.print(f"Summa {alloc.year + 1}: {fmt.mnkr(draft.total, 1)} mnkr.")
+    if alloc.whole_region:
+        plan = _plan_nettokostnad(assumptions, alloc.year + 1, str(file), problems)
+        problems.raise_if_errors()
+        console.print(f"Planens verksamhetens nettokostnader {alloc.year + 1}: {fmt.mnkr(plan, 1)} mnkr; "
+                      f"att fördela som tillskott, satsningar eller effektivisering: {fmt.mnkr(plan - draft.total, 1)} "
+                      "mnkr (ramfilen ger fel tills summan stämmer).")
+    written = write_all(target, {f"ramar_{alloc.year + 1}.yaml": lambda p: p.write_text(text, encoding="utf-8"),
+                                 f"ramar_{alloc.year + 1}.csv": table_csv(ramar_frame(draft))})
+    console.print(f"Skrev {len(written)} filer till {target}/: redigera ramar_{alloc.year + 1}.yaml och kör "
+                  f"flerarsprognos allocate på den.", soft_wrap=True)
