@@ -36,7 +36,7 @@ import yaml
 from .io.assumptions import AssumptionSet, from_canonical, load_assumptions
 from .outcome import OutcomeFile
 from .problems import InputError, Problem, Problems
-from .schema import BALANCE_INPUT_POSTS, SPECS, TOPICS
+from .schema import BALANCE_INPUT_POSTS, TOPICS
 
 PLAN_LINES = {  # plan key → (resultaträkning post, sign in the file relative to the result)
     "plan_verksamhetens_intakter": ("verksamhetens_intakter", 1.0),
@@ -206,8 +206,7 @@ def rebase(assumptions_dir: Path, outcome: OutcomeFile, year: int, target: Path,
         for topic, content in files.items():
             text = yaml.safe_dump(content, allow_unicode=True, sort_keys=False, width=100)
             (tmp / f"{topic}.yaml").write_text(f"# {note}.\n{text}", encoding="utf-8")
-        check = Problems()
-        new = load_assumptions(tmp, check)  # raises InputError if the new set does not load
+        load_assumptions(tmp, Problems())  # raises InputError (nothing renamed) if the new set does not load
         if target.exists():
             shutil.rmtree(target)
         os.replace(tmp, target)
