@@ -178,3 +178,16 @@ def test_bad_value_outside_the_horizon_is_reported_not_crashing(assumptions_copy
     res = run_cli("check", "--assumptions", str(assumptions_copy))
     assert_bad_input(res)
     assert "skatteunderlag_forandring [år 2031]" in res.output and "decimalkomma" in res.output
+
+
+def test_output_files_get_ordinary_permissions(tmp_path):
+    import os
+    import stat
+
+    umask = os.umask(0o022)
+    try:
+        assert run_cli("run", "--out", str(tmp_path), "--quiet").exit_code == 0
+    finally:
+        os.umask(umask)
+    mode = stat.S_IMODE((tmp_path / "resultatrakning.csv").stat().st_mode)
+    assert mode == 0o644

@@ -139,24 +139,12 @@ def write_workbook(path: Path, run, *, command: str = "", extras: Extras | None 
     try:
         with atomic_path(path) as tmp:
             build_workbook(tmp, run, command=command, extras=extras or Extras())
-            _ordinary_mode(tmp, path)
     except (xlsxwriter.exceptions.FileCreateError, PermissionError, OSError) as exc:
         problems = Problems()
         reason = getattr(exc, "strerror", None) or str(exc)
         problems.error(path, None, f"kunde inte skriva arbetsboken ({reason}); ingen fil har skrivits")
         raise InputError(problems.items) from None
     return path
-
-
-def _ordinary_mode(tmp: Path, target: Path) -> None:
-    """The temporary file is private (0600); give it the mode a plainly created file would get."""
-    if target.exists():
-        mode = target.stat().st_mode & 0o777
-    else:
-        umask = os.umask(0)
-        os.umask(umask)
-        mode = 0o666 & ~umask
-    os.chmod(tmp, mode)
 
 
 # --------------------------------------------------------------------------------------

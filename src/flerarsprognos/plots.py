@@ -96,16 +96,7 @@ def save_png(fig: Figure, path: Path) -> Path:
     path = Path(path)
     with rc_context(RC), atomic_path(path) as tmp:
         fig.savefig(tmp, format="png", facecolor="white")
-        _ordinary_mode(tmp, path)
     return path
-
-
-def _ordinary_mode(tmp: Path, target: Path) -> None:
-    import os
-
-    umask = os.umask(0)
-    os.umask(umask)
-    os.chmod(tmp, target.stat().st_mode & 0o777 if target.exists() else 0o666 & ~umask)
 
 
 def _titles(result: xr.Dataset, titles: dict[str, str] | None) -> dict[str, str]:

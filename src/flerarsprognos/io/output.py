@@ -15,6 +15,18 @@ import xarray as xr
 from .. import __version__
 
 
+def _ordinary_mode(tmp: Path, target: Path) -> None:
+    """mkstemp makes a private file (0600): give it the mode a plainly created file gets,
+    or the mode of the file it replaces."""
+    if target.exists():
+        mode = target.stat().st_mode & 0o777
+    else:
+        umask = os.umask(0)
+        os.umask(umask)
+        mode = 0o666 & ~umask
+    os.chmod(tmp, mode)
+
+
 @contextlib.contextmanager
 def atomic_path(target: Path) -> Iterator[Path]:
     """Yield a temporary path beside ``target``; rename it onto ``target`` only on success."""
@@ -24,6 +36,7 @@ def atomic_path(target: Path) -> Iterator[Path]:
     tmp_path = Path(tmp)
     try:
         yield tmp_path
+        _ordinary_mode(tmp_path, target)
         os.replace(tmp_path, target)
     finally:
         if tmp_path.exists():
@@ -47,6 +60,7 @@ def write_all(directory: Path, writers: dict[str, Callable[[Path], None]]) -> li
             temps[target] = Path(tmp)
             write(Path(tmp))
         for target, tmp in temps.items():
+            _ordinary_mode(tmp, target)
             os.replace(tmp, target)
         return list(temps)
     finally:
