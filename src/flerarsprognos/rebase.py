@@ -189,10 +189,13 @@ def rebase(assumptions_dir: Path, outcome: OutcomeFile, year: int, target: Path,
             if extended_past:
                 entry["forlangning"] = "senaste"
                 if base.slutar + shift > base.slutar:
-                    source_text = (f"{source_text.rstrip('.')}. {base.slutar + 1}–{base.slutar + shift}: "
-                                   "förlängt med senaste värdet vid ombaseringen; att uppdatera.")
-            if key in {k for k, _ in outcome.macro}:
-                source_text = f"{source_text.rstrip('.')}. {year}: utfall enligt {outcome.path.name}."
+                    span = (f"{base.slutar + 1}" if shift == 1 else f"{base.slutar + 1}–{base.slutar + shift}")
+                    source_text = (f"{source_text.rstrip('.')}. {span}: förlängt med senaste värdet vid "
+                                   "ombaseringen; att uppdatera.")
+            outcome_years = sorted(y for k, y in outcome.macro if k == key and y >= year)
+            if outcome_years:
+                source_text = (f"{source_text.rstrip('.')}. {', '.join(map(str, outcome_years))}: utfall enligt "
+                               f"{outcome.path.name}.")
             entry["kalla"] = source_text
             entry["varden"] = varden
         if "anteckning" in orig:
