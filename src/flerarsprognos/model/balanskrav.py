@@ -65,9 +65,11 @@ def step(i: int, year: int, state: State, rules: Rules, *, arets_resultat, efter
 
     # Regain the oldest deficits first with a positive balanskravsresultat.
     surplus = np.maximum(arets_bkr, 0.0)
-    cumulative = np.cumsum(state.deficits, axis=-1)
-    state.deficits = np.clip(cumulative - surplus[..., None], 0.0, None) - np.clip(
-        cumulative - state.deficits - surplus[..., None], 0.0, None)
+    any_open = bool(open_before.any())
+    if any_open:  # with no open deficit anywhere the ledger stays all zeros
+        cumulative = np.cumsum(state.deficits, axis=-1)
+        state.deficits = np.clip(cumulative - surplus[..., None], 0.0, None) - np.clip(
+            cumulative - state.deficits - surplus[..., None], 0.0, None)
     new_deficit = np.maximum(np.maximum(-arets_bkr, 0.0) - synnerliga_skal, 0.0)
     state.deficits[..., i] += new_deficit
 
@@ -77,7 +79,7 @@ def step(i: int, year: int, state: State, rules: Rules, *, arets_resultat, efter
     # A deficit from year o must be regained by the end of year o + regain_years.
     origin = np.arange(state.deficits.shape[-1])
     late = origin[None, :] <= i - rules.regain_years[..., None]
-    forfallet = (state.deficits * late).sum(axis=-1)
+    forfallet = (state.deficits * late).sum(axis=-1) if (any_open or new_deficit.any()) else np.zeros_like(arets_bkr)
     return {
         "arets_resultat_efter_balanskravsjusteringar": efter_justeringar,
         "reservering_till_resultatutjamningsreserv": -reservering,

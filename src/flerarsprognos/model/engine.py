@@ -105,14 +105,22 @@ class _Params:
         self.n_scen = ds.sizes.get("scenario", 1)
         self.years = ds["year"].values.astype(int)
         self.shape = (self.n_scen, len(self.years))
+        self._cache: dict[str, np.ndarray] = {}
 
     def __call__(self, name: str) -> np.ndarray:
-        da = self.ds[name]
-        dims = [d for d in ("scenario", "year", "plan_year") if d in da.dims]
-        values = da.transpose(*dims).values
-        if "scenario" not in da.dims:
+        # Read through the Variable (not a DataArray): this is called ~150 times per run and
+        # its fixed cost dominates small chunks of a sweep.
+        cached = self._cache.get(name)
+        if cached is not None:
+            return cached
+        var = self.ds.variables[name]
+        dims = [d for d in ("scenario", "year", "plan_year") if d in var.dims]
+        values = var.transpose(*dims).values if tuple(dims) != var.dims else var.values
+        if "scenario" not in var.dims:
             values = values[None, ...] if values.ndim else np.full(1, values)
-        return values.astype(float) if values.dtype != bool else values
+        values = values.astype(float) if values.dtype != bool else values
+        self._cache[name] = values
+        return values
 
 
 def _scalar(p: _Params, name: str) -> np.ndarray:
@@ -139,10 +147,11 @@ def project(params: xr.Dataset) -> xr.Dataset:
     pop = population_factor(path("invanare"), scal("invanare_ingaende"), path("befolkning_riket_forandring"))
     su = skatteunderlag(scal("skatteunderlag_ingaende"), su_growth, pop)
     skatt = skatteintakter(su, path("skattesats"), path("slutavrakning_korrigering"))
+    # Component first: each component is one contiguous block (cheap to stack and to sum).
     components = np.stack([
         utjamning_component(scal(f"metod_{c}"), path(c), su_growth, pop, path("invanare"))
-        for c in UTJAMNING_COMPONENTS], axis=-1)
-    bidrag = components.sum(axis=-1)
+        for c in UTJAMNING_COMPONENTS], axis=0)
+    bidrag = components.sum(axis=0)
     skatter_och_bidrag = skatt + bidrag
 
     # --- pension ---------------------------------------------------------------------------
@@ -204,8 +213,12 @@ def project(params: xr.Dataset) -> xr.Dataset:
 
     fin_kost = np.empty((S, Y))
     resultat = np.empty((S, Y))
-    bk_rows = {k: np.empty((S, Y)) for k in BK_POSTS}
-    br = {k: np.empty((S, Y)) for k in BR_POSTS}
+    # The balanskrav and balance-sheet rows are written straight into their output blocks
+    # (post, scenario, year), so the result needs no copy to stack them.
+    bk_block = np.empty((len(BK_POSTS), S, Y))
+    br_block = np.empty((len(BR_POSTS), S, Y))
+    bk_rows = {k: bk_block[j] for j, k in enumerate(BK_POSTS)}
+    br = {k: br_block[j] for j, k in enumerate(BR_POSTS)}
     lan = np.empty((S, Y))
     nyupplaning = np.zeros((S, Y))
     uttag = np.zeros((S, Y))
@@ -310,22 +323,24 @@ def project(params: xr.Dataset) -> xr.Dataset:
         coords["scenario"] = params["scenario"].values
     dims = ("scenario", "year")
 
-    def stack(table: dict, posts, dim):
-        return xr.DataArray(np.stack([table[k] for k in posts], axis=-1), dims=dims + (dim,),
-                            coords={dim: list(posts)})
+    def stack(table: dict, posts, dim, block=None):
+        # Stored post-first (contiguous per post), shown as (scenario, year, post): a view.
+        if block is None:
+            block = np.stack([np.broadcast_to(table[k], (S, Y)) for k in posts], axis=0)
+        return xr.DataArray(np.moveaxis(block, 0, -1), dims=dims + (dim,), coords={dim: list(posts)})
 
     out = xr.Dataset(
         {
             "resultatrakning": stack(rr, RR_POSTS, "rr_post"),
-            "balanskrav": stack(bk_rows, BK_POSTS, "bk_post"),
-            "balansrakning": stack(br, BR_POSTS, "br_post"),
+            "balanskrav": stack(bk_rows, BK_POSTS, "bk_post", bk_block),
+            "balansrakning": stack(br, BR_POSTS, "br_post", br_block),
             "mal_varde": stack(goals["varde"], GOALS, "mal"),
             "mal_malvarde": stack(goals["malvarde"], GOALS, "mal"),
             "mal_uppfyllt": stack(goals["uppfyllt"], GOALS, "mal"),
             "mal_gap_mnkr": stack(goals["gap_mnkr"], GOALS, "mal"),
-            "utjamning": xr.DataArray(components, dims=dims + ("komponent",),
+            "utjamning": xr.DataArray(np.moveaxis(components, 0, -1), dims=dims + ("komponent",),
                                       coords={"komponent": list(UTJAMNING_COMPONENTS)}),
-            "utjamningssystem": (dims, sum(components[..., UTJAMNING_COMPONENTS.index(c)] for c in UTJAMNINGSSYSTEM)),
+            "utjamningssystem": (dims, sum(components[UTJAMNING_COMPONENTS.index(c)] for c in UTJAMNINGSSYSTEM)),
             "skatteunderlag": (dims, su),
             "skatteunderlag_forandring_effektiv": (dims, su_growth),
             "skatter_och_bidrag": (dims, skatter_och_bidrag),

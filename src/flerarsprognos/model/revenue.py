@@ -54,14 +54,28 @@ def utjamning_component(method_code, values, su_growth, pop_factor, invanare) ->
     """
     values = np.asarray(values, dtype=float)
     shape = np.broadcast_shapes(values.shape, su_growth.shape, pop_factor.shape)
-    growth = np.broadcast_to((1.0 + su_growth) * pop_factor, shape).copy()
-    growth[..., 0] = 1.0
-    base = np.broadcast_to(values, shape)[..., :1]
-    follow = base * np.cumprod(growth, axis=-1)
-    per_capita = values * invanare / 1e6
     code = np.asarray(method_code)[..., None]
     fast, folj, per_inv = (UTJAMNING_METHODS.index(m) for m in ("fast", "folj_skatteunderlag", "per_invanare"))
+
+    def follow():
+        growth = np.broadcast_to((1.0 + su_growth) * pop_factor, shape).copy()
+        growth[..., 0] = 1.0
+        return np.broadcast_to(values, shape)[..., :1] * np.cumprod(growth, axis=-1)
+
+    def per_capita():
+        return np.broadcast_to(values * invanare / 1e6, shape)
+
+    first = code.flat[0] if code.size else fast
+    if (code == first).all():
+        # One method for every scenario (the usual case): compute only that one.
+        if first == fast:
+            return np.array(np.broadcast_to(values, shape))
+        if first == folj:
+            return follow()
+        if first == per_inv:
+            return np.array(per_capita())
+        return np.zeros(shape)
     out = np.where(code == fast, np.broadcast_to(values, shape), 0.0)
-    out = np.where(code == folj, follow, out)
-    out = np.where(code == per_inv, np.broadcast_to(per_capita, shape), out)
+    out = np.where(code == folj, follow(), out)
+    out = np.where(code == per_inv, per_capita(), out)
     return out
