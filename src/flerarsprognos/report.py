@@ -342,6 +342,4 @@ def write_report(path: Path, text: str) -> Path:
     check_report_target(path)
     with atomic_path(path) as tmp:
         tmp.write_text(text, encoding="utf-8")
-        from .plots import _ordinary_mode
-        _ordinary_mode(tmp, path)
     return path
