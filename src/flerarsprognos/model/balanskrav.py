@@ -28,6 +28,7 @@ class State:
     rur: np.ndarray
     resultatreserv: np.ndarray
     deficits: np.ndarray  # (scenario, year of origin): open balanskravsunderskott
+    open_total: np.ndarray | None = None  # deficits.sum(-1) as left by the last step
 
 
 def adjusted_result(arets_resultat, realisationsvinster, realisationsvinster_undantag,
@@ -40,7 +41,8 @@ def adjusted_result(arets_resultat, realisationsvinster, realisationsvinster_und
 def step(i: int, year: int, state: State, rules: Rules, *, arets_resultat, efter_justeringar,
          skatter_och_bidrag, ek_inkl_ansvarsforbindelse, su_growth, synnerliga_skal) -> dict:
     """Reserve, use, regain and record one year's balanskrav for all scenarios."""
-    open_before = state.deficits.sum(axis=-1)
+    # Before year i only origins < i can be open; later columns of the ledger are zero.
+    open_before = state.open_total if state.open_total is not None else state.deficits[..., :i].sum(axis=-1)
 
     # Reserving: only from the part of the lower of the two results above 1 % (2 %) of
     # skatter och bidrag, and only after open deficits are regained.
@@ -67,9 +69,10 @@ def step(i: int, year: int, state: State, rules: Rules, *, arets_resultat, efter
     surplus = np.maximum(arets_bkr, 0.0)
     any_open = bool(open_before.any())
     if any_open:  # with no open deficit anywhere the ledger stays all zeros
-        cumulative = np.cumsum(state.deficits, axis=-1)
-        state.deficits = np.clip(cumulative - surplus[..., None], 0.0, None) - np.clip(
-            cumulative - state.deficits - surplus[..., None], 0.0, None)
+        d = state.deficits[..., :i]
+        cumulative = np.cumsum(d, axis=-1)
+        state.deficits[..., :i] = np.clip(cumulative - surplus[..., None], 0.0, None) - np.clip(
+            cumulative - d - surplus[..., None], 0.0, None)
     new_deficit = np.maximum(np.maximum(-arets_bkr, 0.0) - synnerliga_skal, 0.0)
     state.deficits[..., i] += new_deficit
 
@@ -79,7 +82,10 @@ def step(i: int, year: int, state: State, rules: Rules, *, arets_resultat, efter
     # A deficit from year o must be regained by the end of year o + regain_years.
     origin = np.arange(state.deficits.shape[-1])
     late = origin[None, :] <= i - rules.regain_years[..., None]
-    forfallet = (state.deficits * late).sum(axis=-1) if (any_open or new_deficit.any()) else np.zeros_like(arets_bkr)
+    ledger = state.deficits[..., :i + 1]
+    forfallet = ((ledger * late[..., :i + 1]).sum(axis=-1) if (any_open or new_deficit.any())
+                 else np.zeros_like(arets_bkr))
+    state.open_total = ledger.sum(axis=-1)
     return {
         "arets_resultat_efter_balanskravsjusteringar": efter_justeringar,
         "reservering_till_resultatutjamningsreserv": -reservering,
@@ -91,6 +97,6 @@ def step(i: int, year: int, state: State, rules: Rules, *, arets_resultat, efter
         "rur_utgaende": state.rur,
         "resultatreserv_ingaende": rr_in,
         "resultatreserv_utgaende": state.resultatreserv,
-        "oreglerat_underskott": state.deficits.sum(axis=-1),
+        "oreglerat_underskott": state.open_total,
         "underskott_for_sent_aterstallt": forfallet,
     }
