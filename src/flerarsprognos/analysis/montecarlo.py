@@ -178,18 +178,34 @@ def montecarlo(params: xr.Dataset, unc: Uncertainties, n: int, seed: int, *, pro
     first_index = int(np.searchsorted(years, unc.first_year))
     outcomes = MC_OUTCOMES
     values = np.empty((n, Y, len(outcomes)))
-    for b0 in range(0, n, BLOCK):
-        b1 = min(b0 + BLOCK, n)
-        exp = Experiment(unc.factors, draws(unc, n, seed, Y, first_index, b0, b1))
-        if client is not None:
-            from .evaluate import evaluate_dask
+    blocks = [(b0, min(b0 + BLOCK, n)) for b0 in range(0, n, BLOCK)]
+    if client is not None:
+        # One task per block; each worker draws its own block from (seed, block).
+        from distributed import as_completed
 
-            values[b0:b1] = evaluate_dask(params, exp, outcomes, chunk=BLOCK, client=client)
-        else:
-            values[b0:b1] = evaluate(params, exp, outcomes, chunk=BLOCK)
-        if progress:
-            progress(b1 - b0)
+        params_f = client.scatter(params, broadcast=True)
+        futures = {client.submit(mc_block, params_f, unc, n, seed, first_index, b0, b1, outcomes, pure=False): (b0, b1)
+                   for b0, b1 in blocks}
+        for fut in as_completed(futures):
+            b0, b1 = futures[fut]
+            values[b0:b1] = fut.result()
+            if progress:
+                progress(b1 - b0)
+            fut.release()
+    else:
+        for b0, b1 in blocks:
+            values[b0:b1] = mc_block(params, unc, n, seed, first_index, b0, b1, outcomes, threads=2)
+            if progress:
+                progress(b1 - b0)
     return summarize(values, outcomes, years, params, keep_draws)
+
+
+def mc_block(params: xr.Dataset, unc: Uncertainties, n: int, seed: int, first_index: int, b0: int, b1: int,
+             outcomes: tuple[str, ...], threads: int = 1) -> np.ndarray:
+    """Draws b0..b1 of n and their outcomes (draw, year, outcome)."""
+    Y = params.sizes["year"]
+    exp = Experiment(unc.factors, draws(unc, n, seed, Y, first_index, b0, b1))
+    return evaluate(params, exp, outcomes, chunk=16_384, threads=threads)
 
 
 def summarize(values: np.ndarray, outcomes: tuple[str, ...], years, params: xr.Dataset,

@@ -52,7 +52,7 @@ def sweep_command(
     scheduler: str = typer.Option(None, "--scheduler", show_default=False,
                                   help="Adress till en befintlig dask-schemaläggare (t.ex. tcp://10.0.0.5:8786); "
                                        "gäller med --dask. Utan flaggan: ett LocalCluster på 127.0.0.1."),
-    chunk: int = typer.Option(65_536, "--chunk", help="Scenarier per beräkningsblock."),
+    chunk: int = typer.Option(16_384, "--chunk", help="Scenarier per beräkningsblock (anrop av modellen)."),
     quiet: bool = QuietOption,
 ):
     from ..analysis import sweep as sw
@@ -66,7 +66,7 @@ def sweep_command(
     client = dask_client(scheduler) if (use_dask or scheduler) else None
     try:
         with _progress(experiment.n, f"Svep: {experiment.n} scenarier", quiet) as progress:
-            ds = sw.sweep(params, experiment, spec, chunk=chunk, progress=progress, client=client)
+            ds = sw.sweep(params, experiment, spec, chunk=chunk, progress=progress, client=client, threads=2)
     finally:
         if client is not None:
             close_client(client)

@@ -334,10 +334,10 @@ def project(params: xr.Dataset) -> xr.Dataset:
             "resultatrakning": stack(rr, RR_POSTS, "rr_post"),
             "balanskrav": stack(bk_rows, BK_POSTS, "bk_post", bk_block),
             "balansrakning": stack(br, BR_POSTS, "br_post", br_block),
-            "mal_varde": stack(goals["varde"], GOALS, "mal"),
-            "mal_malvarde": stack(goals["malvarde"], GOALS, "mal"),
-            "mal_uppfyllt": stack(goals["uppfyllt"], GOALS, "mal"),
-            "mal_gap_mnkr": stack(goals["gap_mnkr"], GOALS, "mal"),
+            "mal_varde": stack(goals["varde"], GOALS, "mal", goals["_block"]["varde"]),
+            "mal_malvarde": stack(goals["malvarde"], GOALS, "mal", goals["_block"]["malvarde"]),
+            "mal_uppfyllt": stack(goals["uppfyllt"], GOALS, "mal", goals["_block"]["uppfyllt"]),
+            "mal_gap_mnkr": stack(goals["gap_mnkr"], GOALS, "mal", goals["_block"]["gap_mnkr"]),
             "utjamning": xr.DataArray(np.moveaxis(components, 0, -1), dims=dims + ("komponent",),
                                       coords={"komponent": list(UTJAMNING_COMPONENTS)}),
             "utjamningssystem": (dims, sum(components[UTJAMNING_COMPONENTS.index(c)] for c in UTJAMNINGSSYSTEM)),
@@ -399,11 +399,21 @@ def finansiella_mal(*, params: _Params, rr, skatter_och_bidrag, bk_rows, br, ans
         "soliditet_inkl_ansvarsforbindelse": values["soliditet_inkl_ansvarsforbindelse"][1] * total - (ek - ansvarsforbindelse),
         "sjalvfinansieringsgrad": values["sjalvfinansieringsgrad"][1] * investeringar - (res + abs_depr),
     }
-    out = {"varde": {}, "malvarde": {}, "uppfyllt": {}, "gap_mnkr": {}}
+    # Each kind is one (goal, scenario, year) block, written in place: the result shows it
+    # as (scenario, year, mal) without another copy.
+    kinds = ("varde", "malvarde", "uppfyllt", "gap_mnkr")
+    blocks = {kind: np.empty((len(GOALS), S, Y)) for kind in kinds}
+    out = {kind: {} for kind in kinds}
     for goal, (value, target) in values.items():
+        j = GOALS.index(goal)
         gap = gaps[goal]
-        out["varde"][goal] = value
-        out["malvarde"][goal] = np.asarray(target, dtype=float)
-        out["uppfyllt"][goal] = np.where(np.isnan(gap), np.nan, (gap <= 1e-9).astype(float))
-        out["gap_mnkr"][goal] = gap
+        blocks["varde"][j] = value
+        blocks["malvarde"][j] = target
+        met = blocks["uppfyllt"][j]
+        met[...] = gap <= 1e-9
+        met[np.isnan(gap)] = np.nan
+        blocks["gap_mnkr"][j] = gap
+        for kind in kinds:
+            out[kind][goal] = blocks[kind][j]
+    out["_block"] = blocks
     return out
