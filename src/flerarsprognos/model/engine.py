@@ -211,17 +211,22 @@ def project(params: xr.Dataset) -> xr.Dataset:
     inv_total = sum(investments.values())
     balance_in = {post: scal(f"balans_{post}") for post in BALANCE_INPUT_POSTS}
 
-    fin_kost = np.empty((S, Y))
-    resultat = np.empty((S, Y))
-    # The balanskrav and balance-sheet rows are written straight into their output blocks
-    # (post, scenario, year), so the result needs no copy to stack them.
-    bk_block = np.empty((len(BK_POSTS), S, Y))
-    br_block = np.empty((len(BR_POSTS), S, Y))
-    bk_rows = {k: bk_block[j] for j, k in enumerate(BK_POSTS)}
-    br = {k: br_block[j] for j, k in enumerate(BR_POSTS)}
-    lan = np.empty((S, Y))
-    nyupplaning = np.zeros((S, Y))
-    uttag = np.zeros((S, Y))
+    # The year loop writes one year of every scenario at a time, so what it fills is stored
+    # year-major ((year, scenario), seen through a transposed (scenario, year) view): each
+    # write is contiguous. The balanskrav and balance-sheet rows go straight into their
+    # output blocks (post, year, scenario), so the result needs no copy to stack them.
+    def year_major(*lead):
+        return np.empty(lead + (Y, S))
+
+    fin_kost = year_major().T
+    resultat = year_major().T
+    bk_block = year_major(len(BK_POSTS))
+    br_block = year_major(len(BR_POSTS))
+    bk_rows = {k: bk_block[j].T for j, k in enumerate(BK_POSTS)}
+    br = {k: br_block[j].T for j, k in enumerate(BR_POSTS)}
+    lan = year_major().T
+    nyupplaning = np.zeros((Y, S)).T
+    uttag = np.zeros((Y, S)).T
     lan_prev = scal("laneskuld_ingaende").copy()
     ek_prev = scal("eget_kapital_ingaende").copy()
     avs_prev = scal("pensionsavsattning_ingaende") * (1 + scal("loneskatt"))
@@ -323,17 +328,18 @@ def project(params: xr.Dataset) -> xr.Dataset:
         coords["scenario"] = params["scenario"].values
     dims = ("scenario", "year")
 
-    def stack(table: dict, posts, dim, block=None):
+    def stack(table: dict, posts, dim, block=None, year_major=False):
         # Stored post-first (contiguous per post), shown as (scenario, year, post): a view.
         if block is None:
             block = np.stack([np.broadcast_to(table[k], (S, Y)) for k in posts], axis=0)
-        return xr.DataArray(np.moveaxis(block, 0, -1), dims=dims + (dim,), coords={dim: list(posts)})
+        view = np.transpose(block, (2, 1, 0)) if year_major else np.moveaxis(block, 0, -1)
+        return xr.DataArray(view, dims=dims + (dim,), coords={dim: list(posts)})
 
     out = xr.Dataset(
         {
             "resultatrakning": stack(rr, RR_POSTS, "rr_post"),
-            "balanskrav": stack(bk_rows, BK_POSTS, "bk_post", bk_block),
-            "balansrakning": stack(br, BR_POSTS, "br_post", br_block),
+            "balanskrav": stack(bk_rows, BK_POSTS, "bk_post", bk_block, year_major=True),
+            "balansrakning": stack(br, BR_POSTS, "br_post", br_block, year_major=True),
             "mal_varde": stack(goals["varde"], GOALS, "mal", goals["_block"]["varde"]),
             "mal_malvarde": stack(goals["malvarde"], GOALS, "mal", goals["_block"]["malvarde"]),
             "mal_uppfyllt": stack(goals["uppfyllt"], GOALS, "mal", goals["_block"]["uppfyllt"]),
