@@ -69,10 +69,16 @@ def step(i: int, year: int, state: State, rules: Rules, *, arets_resultat, efter
     surplus = np.maximum(arets_bkr, 0.0)
     any_open = bool(open_before.any())
     if any_open:  # with no open deficit anywhere the ledger stays all zeros
+        # open after = max(cum − surplus, 0) − max(cum − d − surplus, 0), in place.
         d = state.deficits[..., :i]
         cumulative = np.cumsum(d, axis=-1)
-        state.deficits[..., :i] = np.clip(cumulative - surplus[..., None], 0.0, None) - np.clip(
-            cumulative - d - surplus[..., None], 0.0, None)
+        after = cumulative - surplus[..., None]
+        np.maximum(after, 0.0, out=after)
+        before = cumulative - d
+        before -= surplus[..., None]
+        np.maximum(before, 0.0, out=before)
+        after -= before
+        d[...] = after
     new_deficit = np.maximum(np.maximum(-arets_bkr, 0.0) - synnerliga_skal, 0.0)
     state.deficits[..., i] += new_deficit
 
@@ -80,11 +86,17 @@ def step(i: int, year: int, state: State, rules: Rules, *, arets_resultat, efter
     state.rur = state.rur + reserve_rur - use_rur
     state.resultatreserv = state.resultatreserv + reserve_rr - use_rr
     # A deficit from year o must be regained by the end of year o + regain_years.
-    origin = np.arange(state.deficits.shape[-1])
-    late = origin[None, :] <= i - rules.regain_years[..., None]
     ledger = state.deficits[..., :i + 1]
-    forfallet = ((ledger * late[..., :i + 1]).sum(axis=-1) if (any_open or new_deficit.any())
-                 else np.zeros_like(arets_bkr))
+    regain = np.asarray(rules.regain_years)
+    if not (any_open or new_deficit.any()):
+        forfallet = np.zeros_like(arets_bkr)
+    elif regain.size and (regain == regain.flat[0]).all() and float(regain.flat[0]).is_integer():
+        # One whole-year deadline for every scenario: the late origins are the first i − R + 1.
+        forfallet = ledger[..., :max(i - int(regain.flat[0]) + 1, 0)].sum(axis=-1)
+    else:
+        origin = np.arange(state.deficits.shape[-1])
+        late = origin[None, :] <= i - regain[..., None]
+        forfallet = (ledger * late[..., :i + 1]).sum(axis=-1)
     state.open_total = ledger.sum(axis=-1)
     return {
         "arets_resultat_efter_balanskravsjusteringar": efter_justeringar,
