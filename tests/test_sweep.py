@@ -221,3 +221,28 @@ def test_a_scenario_file_is_not_a_sweep_spec(tmp_path):
                                  "--out", str(tmp_path / "ut")])
     assert result.exit_code == 2 and "typ" in output(result)
     assert not (tmp_path / "ut").exists()
+
+
+def test_vectorised_engine_equals_one_scenario_at_a_time(base_params):
+    """Every scenario's result is its own: the same numbers alone as among 40 others
+    (borrowing, deficits and the RUR included)."""
+    from flerarsprognos.analysis.factors import vary
+    from flerarsprognos.model.engine import project
+
+    rng = np.random.default_rng(11)
+    n = 40
+    factors = [Factor("kpi", ("kpi", "prisbasbelopp_forandring"), "forskjutning", "procent"),
+               Factor("eff", ("effektivisering",), "forskjutning", "mnkr"),
+               Factor("kassa", ("kassa_minimum",), "forskjutning", "mnkr"),
+               Factor("su", ("skatteunderlag_forandring",), "forskjutning", "procent")]
+    exp = Experiment(factors, {"kpi": rng.normal(0, 0.02, n), "eff": rng.normal(0, 400, (n, 6)),
+                               "kassa": rng.uniform(0, 3000, n), "su": rng.normal(0, 0.02, n)})
+    together = project(vary(base_params, exp))
+    assert float(together["nyupplaning"].max()) > 0  # some borrow
+    assert float(together["balanskrav"].sel(bk_post="oreglerat_underskott").max()) > 0  # some have deficits
+    for i in range(n):
+        alone = project(vary(base_params, exp.rows(i, i + 1)))
+        for name in ("resultatrakning", "balanskrav", "balansrakning", "mal_gap_mnkr", "laneskuld"):
+            a = together[name].isel(scenario=i).values
+            b = alone[name].isel(scenario=0).values
+            np.testing.assert_allclose(a, b, atol=1e-9, rtol=0, err_msg=f"{name}, scenario {i}")
