@@ -237,7 +237,7 @@ def design_summary(ds: xr.Dataset, outcome: str = "arets_resultat"):
     from .. import fmt
 
     years = ds["year"].values
-    t = Table(title=f"{OUTCOMES[outcome]}: fördelning över {ds.sizes['scenario']} scenarier",
+    t = Table(title=f"{OUTCOMES[outcome]}: fördelning över {fmt.mnkr(ds.sizes['scenario'])} scenarier",
               title_justify="left", header_style="bold", show_edge=False)
     t.add_column("", overflow="fold")
     for y in years:

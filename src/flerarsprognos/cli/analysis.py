@@ -10,6 +10,7 @@ import typer
 from . import app
 from .common import AssumptionsOption, command_line, console, handles_bad_input, out_dir_for, print_problems
 
+LONG_CSV_MAX_ROWS = 1_000_000
 QuietOption = typer.Option(False, "--quiet", "-q", help="Ingen förloppsindikator och inga tabeller, "
                                                        "bara var filerna hamnade.")
 UncertaintiesOption = typer.Option(
@@ -51,7 +52,7 @@ def sweep_command(
                                                         "Utan flaggan: i den här processen."),
     scheduler: str = typer.Option(None, "--scheduler", show_default=False,
                                   help="Adress till en befintlig dask-schemaläggare (t.ex. tcp://10.0.0.5:8786); "
-                                       "gäller med --dask. Utan flaggan: ett LocalCluster på 127.0.0.1."),
+                                       "innebär --dask. Utan flaggan: ett LocalCluster på 127.0.0.1."),
     chunk: int = typer.Option(16_384, "--chunk", help="Scenarier per beräkningsblock (anrop av modellen)."),
     quiet: bool = QuietOption,
 ):
@@ -73,11 +74,10 @@ def sweep_command(
     ds.attrs.update(provenance(base.digest, [str(p) for p in aset.scenario_files] + [str(spec_file)], command_line()))
     ds.attrs.update(titel=spec.title, baslinje=aset.name)
     target = out_dir_for(out, f"svep_{Path(spec_file).stem}")
-    written = write_all(target, {
-        "svep.nc": netcdf(ds),
-        "experiment.csv": table_csv(sw.experiment_table(experiment, spec)),
-        "svep.csv": table_csv(sw.long_table(ds)),
-    })
+    files = {"svep.nc": netcdf(ds), "experiment.csv": table_csv(sw.experiment_table(experiment, spec))}
+    if experiment.n * ds.sizes["year"] <= LONG_CSV_MAX_ROWS:  # beyond that the NetCDF is the table
+        files["svep.csv"] = table_csv(sw.long_table(ds))
+    written = write_all(target, files)
     if not quiet:
         if spec.is_grid:
             console.print(sw.grid_table(ds, spec))
@@ -150,7 +150,7 @@ def montecarlo_command(
                              help="Katalog för resultatet. Utan flaggan: outputs/montecarlo_<scenario>/."),
     use_dask: bool = typer.Option(False, "--dask", help="Kör på dask. Utan flaggan: i den här processen."),
     scheduler: str = typer.Option(None, "--scheduler", show_default=False,
-                                  help="Adress till en befintlig dask-schemaläggare; gäller med --dask."),
+                                  help="Adress till en befintlig dask-schemaläggare; innebär --dask."),
     quiet: bool = QuietOption,
 ):
     from ..analysis.evaluate import close_client, dask_client
