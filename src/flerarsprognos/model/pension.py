@@ -14,8 +14,20 @@ def index_up(rips_ranta, prisbasbelopp_forandring) -> np.ndarray:
     return (1.0 + np.asarray(rips_ranta)[..., None]) * (1.0 + prisbasbelopp_forandring) - 1.0
 
 
+def _none_given(kpa: np.ndarray) -> bool:
+    """True if KPA gives no figure here; a row broadcast over scenarios is checked once."""
+    x = np.asarray(kpa)
+    while x.ndim and x.strides[0] == 0:
+        x = x[0]
+    return bool(np.isnan(x).all())
+
+
 def _override(computed: np.ndarray, kpa: np.ndarray, tax: np.ndarray) -> np.ndarray:
     """Use KPA's figure (incl. löneskatt, converted to excl.) where it is given."""
+    if _none_given(kpa):
+        shape = np.broadcast_shapes(np.shape(computed), np.shape(kpa), np.shape(tax))
+        if np.shape(computed) == shape:
+            return np.asarray(computed, dtype=float)
     return np.where(np.isnan(kpa), computed, kpa / (1.0 + tax))
 
 
