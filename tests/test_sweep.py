@@ -246,3 +246,25 @@ def test_vectorised_engine_equals_one_scenario_at_a_time(base_params):
             a = together[name].isel(scenario=i).values
             b = alone[name].isel(scenario=0).values
             np.testing.assert_allclose(a, b, atol=1e-9, rtol=0, err_msg=f"{name}, scenario {i}")
+
+
+def test_unknown_baseline_names_the_spec_and_key(tmp_path):
+    spec_file = write(tmp_path, """baslinje: finns_ej
+axlar:
+  x: {nycklar: [kpi], enhet: procent, varden: [0]}
+""")
+    result = runner.invoke(app, ["sweep", str(spec_file), "--out", str(tmp_path / "ut")])
+    text = output(result)
+    assert result.exit_code == 2 and "svep.yaml" in text and "baslinje" in text and "finns_ej" in text, text
+    assert not (tmp_path / "ut").exists()
+
+
+def test_a_sweep_from_a_shipped_scenario(tmp_path):
+    spec_file = write(tmp_path, """baslinje: hogre_loner
+axlar:
+  x: {nycklar: [kpi], enhet: procent, varden: [0]}
+""")
+    spec, _, aset, params, exp, _ = sw.load_sweep(spec_file)
+    ds = sw.sweep(params, exp, spec)
+    ref = run(None, ["hogre_loner"]).result["resultatrakning"].sel(rr_post="arets_resultat", scenario="hogre_loner")
+    np.testing.assert_allclose(ds["arets_resultat"].isel(x=0).values, ref.values, atol=1e-9)

@@ -31,6 +31,11 @@ def load_sweep(spec_file: Path, assumptions: Path | None = None):
     problems.raise_if_errors()
     baseline = str(header.get("baslinje", "bas"))
     args = [] if baseline == "bas" else [_resolve_baseline(baseline, spec_file)]
+    missing = [part for arg in args for part in arg.split("+") if not Path(part).is_file()]
+    if missing:
+        problems.error(spec_file, "baslinje", f"scenariot '{baseline}' finns varken bredvid svepfilen "
+                                              f"eller bland de medföljande scenarierna")
+        problems.raise_if_errors()
     base, sets = load_sets(assumptions, args, problems)
     aset = sets[-1]
     spec = read_sweep_spec(spec_file, aset, problems)
