@@ -152,6 +152,9 @@ def _specs() -> list[Spec]:
         "Prisökning som den beslutade planen bygger på", (-0.1, 0.4), (-0.01, 0.08))
     add("planens_volymokning", "kostnader", "rate", "plan",
         "Volymökning som den beslutade planen bygger på", (-0.2, 0.2))
+    add("loneokning_regionen_utover", "kostnader", "rate", "horisont",
+        "Regionens löneökning utöver löneökningen i ekonomin (skatteunderlaget följer inte)",
+        (-0.1, 0.3), (-0.02, 0.03))
     add("personalkostnadsandel", "kostnader", "rate", "skalar",
         "Personalkostnadernas andel av verksamhetens kostnader", (0.0, 1.0), (0.3, 0.8))
     add("intakter_prisindexering", "kostnader", "rate", "skalar",

@@ -32,17 +32,15 @@ class Step:
 
 
 def standard_steps(base_year: int) -> list[Step]:
-    """+1 pe löneökning (in the whole economy, and for the region's staff alone), +1 pe KPI (and PBB), +1 % skatteunderlag, +10 öre, +1 % volym,
-    +100 mnkr statsbidrag, +1 pe ränta: every year of the horizon, from the base year."""
+    """+1 pe löneökning (in the whole economy, and for the region's staff alone), +1 pe KPI
+    (and PBB), +1 % skatteunderlag, +10 öre, +1 % volym, +100 mnkr statsbidrag, +1 pe ränta:
+    every year of the horizon, from the base year."""
     return [
         Step("loneokning", "Löneökning i hela ekonomin",
              Factor("loneokning", ("loneokning",), "forskjutning", "procent"),
              1.0, "+1 procentenhet", "-1 procentenhet"),
-        # Only the region's own pay: the baseline path the skatteunderlag link measures
-        # against moves too, so the skatteunderlag does not follow. This is the cost of a
-        # wage agreement above the economy's, as regions usually publish it.
         Step("loneokning_personal", "Löneökning, bara regionens personal",
-             Factor("loneokning_personal", ("loneokning", "loneokning_bas"), "forskjutning", "procent"),
+             Factor("loneokning_personal", ("loneokning_regionen_utover",), "forskjutning", "procent"),
              1.0, "+1 procentenhet", "-1 procentenhet"),
         Step("kpi", "Prisökning (KPI och prisbasbelopp)",
              Factor("kpi", ("kpi", "prisbasbelopp_forandring"), "forskjutning", "procent"),

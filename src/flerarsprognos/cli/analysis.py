@@ -43,7 +43,8 @@ def _bad(file, key: str, message: str):
                            "(typ: svep) och skriv resultatet som NetCDF med experimenttabellen bredvid.")
 @handles_bad_input
 def sweep_command(
-    spec_file: Path = typer.Argument(..., help="Svepfilen, t.ex. scenarios/svep_inflation_lon.yaml.",
+    spec_file: Path = typer.Argument(..., help="Svepfilen, t.ex. scenarios/svep_inflation_lon.yaml, "
+                                               "eller namnet på ett medföljande svep (svep_inflation_lon).",
                                      show_default=False),
     assumptions: Path = AssumptionsOption,
     out: Path = typer.Option(None, "--out", "-o", show_default=False,
@@ -60,8 +61,11 @@ def sweep_command(
     from ..analysis.evaluate import close_client, dask_client
     from ..io.output import netcdf, provenance, table_csv, write_all
 
+    from ..paths import resolve_scenario
+
     if chunk <= 0:
         _bad("--chunk", "chunk", f"ska vara ett positivt heltal (är {chunk})")
+    spec_file = Path(resolve_scenario(str(spec_file)))  # a shipped sweep by name: svep_inflation_lon
     spec, base, aset, params, experiment, warnings = sw.load_sweep(spec_file, assumptions)
     print_problems(warnings)
     client = dask_client(scheduler) if (use_dask or scheduler) else None

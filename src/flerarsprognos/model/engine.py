@@ -154,10 +154,14 @@ def project(params: xr.Dataset) -> xr.Dataset:
     bidrag = components.sum(axis=0)
     skatter_och_bidrag = skatt + bidrag
 
+    # The region's own pay: the economy's löneökning plus any drift of its own. Costs and
+    # pensions follow it; the skatteunderlag (above) follows the economy's only.
+    own_wages = path("loneokning") + path("loneokning_regionen_utover")
+
     # --- pension ---------------------------------------------------------------------------
     pension = project_pension(
         loneskatt=scal("loneskatt"), rips_ranta=scal("rips_ranta"),
-        prisbasbelopp_forandring=path("prisbasbelopp_forandring"), loneokning=path("loneokning"),
+        prisbasbelopp_forandring=path("prisbasbelopp_forandring"), loneokning=own_wages,
         pensionsavsattning_ingaende=scal("pensionsavsattning_ingaende"),
         ansvarsforbindelse_ingaende=scal("ansvarsforbindelse_ingaende"),
         nyintjanande_basar=scal("nyintjanande_basar"), avgiftsbestamd_basar=scal("avgiftsbestamd_basar"),
@@ -179,7 +183,7 @@ def project(params: xr.Dataset) -> xr.Dataset:
     plan = lambda n: np.broadcast_to(p(n), (S, n_plan))  # noqa: E731
     costs = project_costs(
         plan_intakter=plan("plan_verksamhetens_intakter"), plan_kostnader=plan("plan_verksamhetens_kostnader"),
-        plan_avskrivningar=plan("plan_avskrivningar"), loneokning=path("loneokning"), kpi=path("kpi"),
+        plan_avskrivningar=plan("plan_avskrivningar"), loneokning=own_wages, kpi=path("kpi"),
         volymokning=path("volymokning"), planens_loneokning=plan("planens_loneokning"),
         planens_kpi=plan("planens_kpi"), planens_volymokning=plan("planens_volymokning"),
         personalkostnadsandel=scal("personalkostnadsandel"),
