@@ -16,7 +16,6 @@ The workbook is written to a temporary file beside the target and renamed only w
 from __future__ import annotations
 
 import math
-import os
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -105,27 +104,9 @@ class Extras:
 
 def check_target(path: Path) -> None:
     """Refuse, with a Swedish message, a target the workbook cannot safely replace."""
-    path = Path(path)
-    problems = Problems()
-    where = str(path)
-    parent = path.parent if str(path.parent) else Path(".")
-    if path.suffix.lower() != ".xlsx":
-        problems.error(where, None, "Excelfilen måste sluta på .xlsx")
-    if not parent.exists():
-        problems.error(where, None, f"katalogen {parent} finns inte; skapa den eller välj en annan fil med --excel")
-    elif not parent.is_dir():
-        problems.error(where, None, f"{parent} är ingen katalog")
-    elif not os.access(parent, os.W_OK | os.X_OK):
-        problems.error(where, None, f"det går inte att skriva i katalogen {parent}")
-    if path.is_dir():
-        problems.error(where, None, "det är en katalog, inte en fil")
-    elif path.exists() and not os.access(path, os.W_OK):
-        problems.error(where, None, "filen är skrivskyddad; välj en annan fil eller ändra behörigheten")
-    for lock in (parent / f"~${path.name}", parent / f".~lock.{path.name}#"):
-        if lock.exists():
-            problems.error(where, None, f"filen verkar vara öppen i Excel eller LibreOffice (låsfilen {lock.name} "
-                                        "finns); stäng den och försök igen")
-    problems.raise_if_errors()
+    from .io.output import check_output_file
+
+    check_output_file(path, "--excel", ".xlsx")
 
 
 def write_workbook(path: Path, run, *, command: str = "", extras: Extras | None = None) -> Path:

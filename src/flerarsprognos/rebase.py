@@ -89,7 +89,6 @@ def rebase(assumptions_dir: Path, outcome: OutcomeFile, year: int, target: Path,
     i_year, i_prev = years.index(year), years.index(year) - 1
 
     shift = year - base.basar
-    new_years = list(range(year, base.slutar + shift + 1))
     new_planslut = base.planslut + shift
     new_plan_years = list(range(year, new_planslut + 1))
     stamp = dt.date.today().isoformat()

@@ -316,22 +316,9 @@ def _kanslighet_table(kt: pd.DataFrame) -> str:
 
 def check_report_target(path: Path) -> None:
     """Refuse, with a Swedish message, a target the report cannot be written to."""
-    import os
+    from .io.output import check_output_file
 
-    from .problems import Problems
-
-    path = Path(path)
-    parent = path.parent if str(path.parent) else Path(".")
-    problems = Problems()
-    if not parent.is_dir():
-        problems.error(path, None, f"katalogen {parent} finns inte; skapa den eller välj en annan fil med --html")
-    elif not os.access(parent, os.W_OK | os.X_OK):
-        problems.error(path, None, f"det går inte att skriva i katalogen {parent}")
-    if path.is_dir():
-        problems.error(path, None, "det är en katalog, inte en fil")
-    elif path.exists() and not os.access(path, os.W_OK):
-        problems.error(path, None, "filen är skrivskyddad; välj en annan fil eller ändra behörigheten")
-    problems.raise_if_errors()
+    check_output_file(path, "--html")
 
 
 def write_report(path: Path, text: str) -> Path:

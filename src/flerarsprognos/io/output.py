@@ -43,6 +43,37 @@ def atomic_path(target: Path) -> Iterator[Path]:
             tmp_path.unlink()
 
 
+def check_output_file(path: Path, option: str, suffix: str | None = None) -> None:
+    """Refuse, with Swedish messages (all at once), a file that cannot safely be replaced.
+
+    ``option`` is the command-line flag that names the file, for the hint. Lock files of an
+    open Excel or LibreOffice document count as "open".
+    """
+    from ..problems import Problems
+
+    path = Path(path)
+    problems = Problems()
+    where = str(path)
+    parent = path.parent if str(path.parent) else Path(".")
+    if suffix is not None and path.suffix.lower() != suffix:
+        problems.error(where, None, f"filen måste sluta på {suffix}")
+    if not parent.exists():
+        problems.error(where, None, f"katalogen {parent} finns inte; skapa den eller välj en annan fil med {option}")
+    elif not parent.is_dir():
+        problems.error(where, None, f"{parent} är ingen katalog")
+    elif not os.access(parent, os.W_OK | os.X_OK):
+        problems.error(where, None, f"det går inte att skriva i katalogen {parent}")
+    if path.is_dir():
+        problems.error(where, None, "det är en katalog, inte en fil")
+    elif path.exists() and not os.access(path, os.W_OK):
+        problems.error(where, None, "filen är skrivskyddad; välj en annan fil eller ändra behörigheten")
+    for lock in (parent / f"~${path.name}", parent / f".~lock.{path.name}#"):
+        if lock.exists():
+            problems.error(where, None, f"filen verkar vara öppen i Excel eller LibreOffice (låsfilen {lock.name} "
+                                        "finns); stäng den och försök igen")
+    problems.raise_if_errors()
+
+
 def write_all(directory: Path, writers: dict[str, Callable[[Path], None]]) -> list[Path]:
     """Write every file to a temporary name first, then rename them all.
 
