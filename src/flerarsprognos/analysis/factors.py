@@ -22,7 +22,13 @@ from dataclasses import dataclass, field
 import numpy as np
 import xarray as xr
 
-from ..io.assumptions import AssumptionSet, expected_units, file_unit_ok, suggest, to_canonical
+from ..io.assumptions import (
+    AssumptionSet,
+    expected_units,
+    file_unit_ok,
+    suggest,
+    to_canonical,
+)
 from ..problems import Problems
 from ..schema import SPECS
 

@@ -26,6 +26,9 @@ from .spec import read_header
 
 BLOCK = 65_536
 PERCENTILES = (5, 10, 25, 50, 75, 90, 95)
+# Smaller than the sweep's chunk: 10^7 draws keep their outcomes in memory, and the
+# chunks' working sets on top must stay within 4 GB (benchmarks/bench_sweep.py --summary).
+MC_CHUNK = 16_384
 MC_OUTCOMES = ("arets_resultat", "balanskravsresultat", "rur", "nettokostnadsandel", "uppfyllt_balanskrav")
 FILE_KEYS = {"typ", "titel", "beskrivning", "kalla", "fran_ar", "persistens", "osakerheter", "korrelationer"}
 ENTRY_KEYS = {"nycklar", "enhet", "standardavvikelse", "kalla", "etikett", "anteckning"}
@@ -205,7 +208,7 @@ def mc_block(params: xr.Dataset, unc: Uncertainties, n: int, seed: int, first_in
     """Draws b0..b1 of n and their outcomes (draw, year, outcome)."""
     Y = params.sizes["year"]
     exp = Experiment(unc.factors, draws(unc, n, seed, Y, first_index, b0, b1))
-    return evaluate(params, exp, outcomes, chunk=16_384, threads=threads)
+    return evaluate(params, exp, outcomes, chunk=MC_CHUNK, threads=threads)
 
 
 def summarize(values: np.ndarray, outcomes: tuple[str, ...], years, params: xr.Dataset,
@@ -246,9 +249,9 @@ def sobol(params: xr.Dataset, unc: Uncertainties, n: int, seed: int, outcome: st
     from ``fran_ar``: Sobol indices need independent inputs, so correlations and persistence
     are left out here (they belong to the Monte Carlo).
     """
-    from scipy.stats import norm, sobol_indices
-
     import warnings
+
+    from scipy.stats import norm, sobol_indices
 
     all_years = params["year"].values
     first = int(np.searchsorted(all_years, unc.first_year))

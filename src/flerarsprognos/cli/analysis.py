@@ -8,7 +8,14 @@ from pathlib import Path
 import typer
 
 from . import app
-from .common import AssumptionsOption, command_line, console, handles_bad_input, out_dir_for, print_problems
+from .common import (
+    AssumptionsOption,
+    command_line,
+    console,
+    handles_bad_input,
+    out_dir_for,
+    print_problems,
+)
 
 LONG_CSV_MAX_ROWS = 1_000_000
 QuietOption = typer.Option(False, "--quiet", "-q", help="Ingen förloppsindikator och inga tabeller, "
@@ -25,7 +32,13 @@ def _progress(total: int, label: str, quiet: bool):
     if quiet:
         yield None
         return
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        TextColumn,
+        TimeElapsedColumn,
+    )
 
     with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
                   console=console, transient=True) as bar:
@@ -54,13 +67,12 @@ def sweep_command(
     scheduler: str = typer.Option(None, "--scheduler", show_default=False,
                                   help="Adress till en befintlig dask-schemaläggare (t.ex. tcp://10.0.0.5:8786); "
                                        "innebär --dask. Utan flaggan: ett LocalCluster på 127.0.0.1."),
-    chunk: int = typer.Option(16_384, "--chunk", help="Scenarier per beräkningsblock (anrop av modellen)."),
+    chunk: int = typer.Option(65_536, "--chunk", help="Scenarier per beräkningsblock (anrop av modellen)."),
     quiet: bool = QuietOption,
 ):
     from ..analysis import sweep as sw
     from ..analysis.evaluate import close_client, dask_client
     from ..io.output import netcdf, provenance, table_csv, write_all
-
     from ..paths import resolve_scenario
 
     if chunk <= 0:
@@ -158,7 +170,7 @@ def montecarlo_command(
     quiet: bool = QuietOption,
 ):
     from ..analysis.evaluate import close_client, dask_client
-    from ..analysis.montecarlo import montecarlo, mc_tables, mc_long_table
+    from ..analysis.montecarlo import mc_long_table, mc_tables, montecarlo
     from ..io.output import netcdf, provenance, table_csv, write_all
 
     if n <= 0:
@@ -231,7 +243,13 @@ def goalseek_command(
                              help="Katalog för malsokning.csv. Utan flaggan: outputs/malsokning_<mål>_<styrmedel>/."),
     quiet: bool = QuietOption,
 ):
-    from ..analysis.goalseek import GOALS, LEVERS, goalseek, goalseek_rich, goalseek_table
+    from ..analysis.goalseek import (
+        GOALS,
+        LEVERS,
+        goalseek,
+        goalseek_rich,
+        goalseek_table,
+    )
     from ..io.output import netcdf, provenance, table_csv, write_all
     from ..problems import InputError, Problem
     from ..runner import run

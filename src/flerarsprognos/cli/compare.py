@@ -7,7 +7,13 @@ from pathlib import Path
 import typer
 
 from . import app
-from .common import command_line, console, handles_bad_input, out_dir_for, print_problems
+from .common import (
+    command_line,
+    console,
+    handles_bad_input,
+    out_dir_for,
+    print_problems,
+)
 
 
 def load_plan(arg: str, problems):

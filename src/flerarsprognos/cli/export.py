@@ -7,7 +7,13 @@ from pathlib import Path
 import typer
 
 from . import app
-from .common import AssumptionsOption, command_line, console, handles_bad_input, print_problems
+from .common import (
+    AssumptionsOption,
+    command_line,
+    console,
+    handles_bad_input,
+    print_problems,
+)
 
 ScenarioArgs = typer.Argument(
     None, help="Scenariofiler (eller namn på medföljande scenarier, t.ex. hogre_loner). 'a.yaml+b.yaml' "
@@ -67,7 +73,11 @@ def montecarlo_summary(outcome, n: int = MC_DRAWS, seed: int = MC_SEED):
     """Percentiles and probabilities per year from the shipped uncertainties file."""
     try:
         from ..analysis.factors import baseline_params
-        from ..analysis.montecarlo import default_uncertainties_file, montecarlo, read_uncertainties
+        from ..analysis.montecarlo import (
+            default_uncertainties_file,
+            montecarlo,
+            read_uncertainties,
+        )
     except ImportError:
         return None
     from ..problems import Problems
@@ -260,7 +270,14 @@ def report_command(
                                        "när de finns (standard: ja)."),
 ):
     from .. import plots
-    from ..report import Diagram, ReportExtras, build_report, check_report_target, png_bytes, write_report
+    from ..report import (
+        Diagram,
+        ReportExtras,
+        build_report,
+        check_report_target,
+        png_bytes,
+        write_report,
+    )
 
     if html is not None:
         check_report_target(html)

@@ -7,7 +7,14 @@ from pathlib import Path
 import typer
 
 from . import app
-from .common import AssumptionsOption, command_line, console, handles_bad_input, out_dir_for, print_problems
+from .common import (
+    AssumptionsOption,
+    command_line,
+    console,
+    handles_bad_input,
+    out_dir_for,
+    print_problems,
+)
 
 ScenarioArgs = typer.Argument(
     None, help="Scenariofiler (eller namn på medföljande scenarier). 'a.yaml+b.yaml' lägger ihop två. "

@@ -25,8 +25,15 @@ import numpy as np
 
 from ..problems import Problems
 from ..schema import SPECS, UTJAMNING_METHODS
-from .assumptions import AssumptionSet, check_bounds, expected_units, file_unit_ok, suggest, to_canonical
-from .yamlfile import as_number, read_year_table, read_yaml
+from .assumptions import (
+    AssumptionSet,
+    check_bounds,
+    expected_units,
+    file_unit_ok,
+    suggest,
+    to_canonical,
+)
+from .yamlfile import as_number, read_yaml, read_year_table
 
 HEADER_KEYS = {"titel", "beskrivning", "baslinje", "kalla", "andringar"}
 CHANGE_KEYS = {"enhet", "forskjutning", "varden", "varde", "metod", "anteckning"}

@@ -10,6 +10,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from .years import cumsum
+
 
 @dataclass
 class Rules:
@@ -71,7 +73,7 @@ def step(i: int, year: int, state: State, rules: Rules, *, arets_resultat, efter
     if any_open:  # with no open deficit anywhere the ledger stays all zeros
         # open after = max(cum − surplus, 0) − max(cum − d − surplus, 0), in place.
         d = state.deficits[..., :i]
-        cumulative = np.cumsum(d, axis=-1)
+        cumulative = cumsum(d)
         after = cumulative - surplus[..., None]
         np.maximum(after, 0.0, out=after)
         before = cumulative - d

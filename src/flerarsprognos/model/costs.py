@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from .years import cumprod, cumsum
+
 
 def cost_index_growth(loneokning, kpi, personalkostnadsandel) -> np.ndarray:
     """LPIK-like cost growth: w · löneökning + (1 − w) · prisökning."""
@@ -23,9 +25,9 @@ def plan_sensitivity(loneokning, kpi, volymokning, planens_loneokning, planens_k
     """
     w = np.asarray(personalkostnadsandel)[..., None]
     sl = slice(0, n_plan)
-    r_lon = np.cumprod(1 + loneokning[..., sl], -1) / np.cumprod(1 + planens_loneokning, -1)
-    r_pris = np.cumprod(1 + kpi[..., sl], -1) / np.cumprod(1 + planens_kpi, -1)
-    r_vol = np.cumprod(1 + volymokning[..., sl], -1) / np.cumprod(1 + planens_volymokning, -1)
+    r_lon = cumprod(1 + loneokning[..., sl]) / cumprod(1 + planens_loneokning)
+    r_pris = cumprod(1 + kpi[..., sl]) / cumprod(1 + planens_kpi)
+    r_vol = cumprod(1 + volymokning[..., sl]) / cumprod(1 + planens_volymokning)
     cost_factor = (1.0 + w * (r_lon - 1.0) + (1.0 - w) * (r_pris - 1.0)) * r_vol
     return cost_factor, r_pris
 
@@ -91,7 +93,7 @@ def new_depreciation(investments: dict[str, np.ndarray], life: dict, share: dict
     total = None
     for cat, inv in investments.items():
         inv = np.asarray(inv, dtype=float)
-        earlier = np.cumsum(inv, axis=-1) - inv
+        earlier = cumsum(inv) - inv
         active = years >= np.asarray(from_year[cat])[..., None]
         add = np.asarray(share[cat])[..., None] / np.asarray(life[cat])[..., None] * earlier * active
         total = add if total is None else total + add

@@ -10,11 +10,23 @@ from __future__ import annotations
 import numpy as np
 import xarray as xr
 
-from ..schema import BALANCE_INPUT_POSTS, INVESTMENT_CATEGORIES, KPA_FIELDS, UTJAMNING_COMPONENTS, UTJAMNINGSSYSTEM
+from ..schema import (
+    BALANCE_INPUT_POSTS,
+    INVESTMENT_CATEGORIES,
+    KPA_FIELDS,
+    UTJAMNING_COMPONENTS,
+    UTJAMNINGSSYSTEM,
+)
 from . import balanskrav as bk
 from .costs import new_depreciation, project_costs
 from .pension import project_pension
-from .revenue import population_factor, skatteintakter, skatteunderlag, skatteunderlag_growth, utjamning_component
+from .revenue import (
+    population_factor,
+    skatteintakter,
+    skatteunderlag,
+    skatteunderlag_growth,
+    utjamning_component,
+)
 
 RR_POSTS = (
     "verksamhetens_intakter",

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from .years import cumprod
+
 
 def index_up(rips_ranta, prisbasbelopp_forandring) -> np.ndarray:
     """g(t) = (1 + r_RIPS)(1 + ΔPBB(t)) − 1."""
@@ -40,7 +42,7 @@ def project_pension(*, loneskatt, rips_ranta, prisbasbelopp_forandring, loneokni
     tax = np.asarray(loneskatt)[..., None]
     g = np.broadcast_to(index_up(rips_ranta, prisbasbelopp_forandring), shape)
     # Earned pension and premiums follow pay; payouts follow the prisbasbelopp plus a real trend.
-    wage_index = np.cumprod(1 + np.broadcast_to(loneokning, shape), -1)
+    wage_index = cumprod(1 + np.broadcast_to(loneokning, shape))
     wage_index = wage_index / wage_index[..., :1]
     pbb = np.broadcast_to(prisbasbelopp_forandring, shape).copy()
     pbb[..., 0] = 0.0
@@ -48,7 +50,7 @@ def project_pension(*, loneskatt, rips_ranta, prisbasbelopp_forandring, loneokni
     def payout_path(base, real):
         growth = (1 + pbb) * (1 + np.asarray(real)[..., None])
         growth[..., 0] = 1.0
-        return np.asarray(base)[..., None] * np.cumprod(growth, -1)
+        return np.asarray(base)[..., None] * cumprod(growth)
 
     def kpa_of(name):
         return np.broadcast_to(kpa[name], shape)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..schema import UTJAMNING_METHODS
+from .years import cumprod
 
 
 def lagged(x: np.ndarray, fill: float = 0.0) -> np.ndarray:
@@ -38,7 +39,7 @@ def population_factor(invanare, invanare_ingaende, befolkning_riket_forandring) 
 
 def skatteunderlag(su_ingaende, su_growth, pop_factor) -> np.ndarray:
     """SU_r(t) = SU_r(t−1) · (1 + g_SU(t)) · (1 + bef_r(t)) / (1 + bef_riket(t))."""
-    return np.asarray(su_ingaende)[..., None] * np.cumprod((1.0 + su_growth) * pop_factor, axis=-1)
+    return np.asarray(su_ingaende)[..., None] * cumprod((1.0 + su_growth) * pop_factor)
 
 
 def skatteintakter(su, skattesats, slutavrakning_korrigering) -> np.ndarray:
@@ -60,7 +61,7 @@ def utjamning_component(method_code, values, su_growth, pop_factor, invanare) ->
     def follow():
         growth = np.broadcast_to((1.0 + su_growth) * pop_factor, shape).copy()
         growth[..., 0] = 1.0
-        return np.broadcast_to(values, shape)[..., :1] * np.cumprod(growth, axis=-1)
+        return np.broadcast_to(values, shape)[..., :1] * cumprod(growth)
 
     def per_capita():
         return np.broadcast_to(values * invanare / 1e6, shape)
