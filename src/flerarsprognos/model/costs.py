@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .years import cumprod, cumsum
+from .years import compact, cumprod, cumsum
 
 
 def cost_index_growth(loneokning, kpi, personalkostnadsandel) -> np.ndarray:
@@ -92,9 +92,10 @@ def new_depreciation(investments: dict[str, np.ndarray], life: dict, share: dict
     """
     total = None
     for cat, inv in investments.items():
-        inv = np.asarray(inv, dtype=float)
+        # Investment plans are rarely varied: then this is one row, broadcast by the caller.
+        inv = compact(np.asarray(inv, dtype=float))
         earlier = cumsum(inv) - inv
-        active = years >= np.asarray(from_year[cat])[..., None]
-        add = np.asarray(share[cat])[..., None] / np.asarray(life[cat])[..., None] * earlier * active
+        active = years >= compact(from_year[cat])[..., None]
+        add = compact(share[cat])[..., None] / compact(life[cat])[..., None] * earlier * active
         total = add if total is None else total + add
     return total

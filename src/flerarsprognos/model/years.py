@@ -11,6 +11,13 @@ from __future__ import annotations
 import numpy as np
 
 
+def compact(x) -> np.ndarray:
+    """One row for a value that is the same for every scenario (a broadcast view), so the
+    arithmetic on it is done once; varied values are returned as they are."""
+    x = np.asarray(x)
+    return x[:1] if x.ndim >= 1 and x.shape[0] > 1 and x.strides[0] == 0 else x
+
+
 def _cumulative(x, op) -> np.ndarray:
     x = np.asarray(x)
     if x.ndim >= 2 and x.shape[0] > 1 and x.strides[0] == 0:
