@@ -137,10 +137,14 @@ def test_deviation_split_prisbasbelopp_2024(tmp_path):
     split, macro = deviation_split(None, read_outcome(p), 2024)
     s = split.set_index("rad")
     # PBB +9,1 % where the plan assumed 2,856 %: the pension index-up raises the finance cost
-    econ = s.loc["finansiella_kostnader", "varav_ekonomin"]
-    assert -320 < econ < -280
-    assert s.loc["arets_resultat", "varav_ekonomin"] == pytest.approx(econ)
-    assert s.loc["verksamhetens_nettokostnader", "varav_ekonomin"] == pytest.approx(0, abs=1e-6)
+    fin = s.loc["finansiella_kostnader", "varav_ekonomin"]
+    assert -320 < fin < -280
+    # ... and the payouts of the ansvarsförbindelse, indexed by the PBB, raise the pension
+    # cost in verksamheten: (9,1 − 2,856) % × 320 mnkr × 0,99 × 1,2426 ≈ 24,6 mnkr
+    verks = s.loc["verksamhetens_nettokostnader", "varav_ekonomin"]
+    assert verks == pytest.approx(-(0.091 - 0.02856) * 320 * 0.99 * 1.2426, abs=0.5)
+    econ = s.loc["arets_resultat", "varav_ekonomin"]
+    assert econ == pytest.approx(fin + verks)
     total = -500 - s.loc["arets_resultat", "plan"]
     assert s.loc["arets_resultat", "avvikelse"] == pytest.approx(total)
     assert s.loc["arets_resultat", "varav_verksamheten"] == pytest.approx(total - econ)

@@ -45,3 +45,17 @@ def test_ansvarsforbindelse_rolls_forward(base_result):
     utb = base_result["pension_utbetalningar_ansvarsforbindelse"].values
     for i in range(1, len(af)):
         assert af[i] == pytest.approx(af[i - 1] * (1 + g[i]) - utb[i])
+
+
+def test_kpa_payouts_move_verksamhetens_kostnader_in_the_plan_years(tmp_path, base_result):
+    """A KPA prognosis with 50 mnkr higher payouts of the ansvarsförbindelse in 2024 makes
+    verksamhetens kostnader 2024 exactly 50 mnkr higher: the plan line carries the pension
+    cost computed now instead of the one it was built on."""
+    utb = float(base_result["pension_utbetalningar_ansvarsforbindelse"].sel(year=2024))
+    path = scenario_file(tmp_path, f"  kpa_utbetalningar_ansvarsforbindelse: {{enhet: mnkr, varden: {{2024: {utb + 50}}}}}\n")
+    r = run(None, [path]).result
+    kost = r["resultatrakning"].sel(rr_post="verksamhetens_kostnader", year=2024)
+    assert float(kost.sel(scenario="kpa") - kost.sel(scenario="bas")) == pytest.approx(-50, abs=1e-6)
+    # other years and the finance cost are untouched by a payout of the ansvarsförbindelse
+    assert float(r["resultatrakning"].sel(rr_post="verksamhetens_kostnader", year=2023, scenario="kpa")) == pytest.approx(
+        float(r["resultatrakning"].sel(rr_post="verksamhetens_kostnader", year=2023, scenario="bas")))

@@ -18,10 +18,15 @@ def test_skattehojning_is_60_ore_times_the_skatteunderlag(default_run):
 
 
 def test_higher_wages_2023_by_hand(default_run):
-    # costs: personalkostnadsandel 55 % × 1 pp × the decided costs 12 341;
-    # revenue: 0,7 × 1 pp more skatteunderlag × skatteintäkter 7 658 (inkomstutjämning follows from 2024)
-    expected = -0.55 * 0.01 * 12341 + 0.7 * 0.01 * 7658
-    assert delta(default_run, "hogre_loner", "arets_resultat", 2023) == pytest.approx(expected, abs=0.5)
+    # costs: the personnel share (55 %) of the decided costs without their pension part
+    # (1 111,5), plus the pension earned and premiums (which follow pay), each 1 pp / 1,03
+    # higher (the plan's own wage growth 2023 is 3,0 %);
+    # revenue: 0,7 pp more skatteunderlag growth on a growth of 4,5 % × skatteintäkter 7 658
+    # (the inkomstutjämning follows only from 2024)
+    pension_pay = (260 + 314.5) * 1.2426
+    costs = (0.55 * (12341 - 1111.5) + pension_pay) * 0.01 / 1.03
+    revenue = 7658 * 0.007 / 1.045
+    assert delta(default_run, "hogre_loner", "arets_resultat", 2023) == pytest.approx(revenue - costs, abs=0.1)
 
 
 def test_higher_inflation_raises_the_pension_finance_cost(default_run):

@@ -50,10 +50,16 @@ def test_hundred_mnkr_statsbidrag_is_hundred_mnkr_every_year(res):
     np.testing.assert_allclose(effect(res, "statsbidrag", -1), -100.0, atol=1e-9)
 
 
-def test_one_percent_volume_costs_one_percent_of_the_gross_costs(res, params):
-    # Volume multiplies the plan's gross costs: 2023 −12 341 · 1 % ≈ −123 mnkr.
+PLAN_PENSION_2023 = 1111.5  # the pension cost inside the plan's costs (the central budget, seed 002)
+
+
+def test_one_percent_volume_costs_one_percent_of_the_gross_costs(res, params, base_result):
+    # Volume multiplies the plan's gross costs without their pension part (the pension
+    # module follows pay, not volume): 2023 −(12 341 − 1 111,5) · 1 % ≈ −112 mnkr.
     kost = -float(params["plan_verksamhetens_kostnader"].sel(plan_year=2023))
-    assert effect(res, "verksamhetsvolym")[0] == pytest.approx(-0.01 * kost, abs=0.5)
+    pension = float(base_result["pensionskostnad_verksamhet"].sel(year=2023))
+    assert pension == pytest.approx(PLAN_PENSION_2023, abs=0.5)
+    assert effect(res, "verksamhetsvolym")[0] == pytest.approx(-0.01 * (kost - pension), abs=1e-6)
 
 
 def test_one_pe_inflation_in_the_base_year_by_hand(res, params):
@@ -65,7 +71,7 @@ def test_one_pe_inflation_in_the_base_year_by_hand(res, params):
                    "plan_verksamhetens_intakter", "planens_kpi", "rips_ranta", "pensionsavsattning_ingaende",
                    "loneskatt")}
     price = 0.01 / (1 + p["planens_kpi"])
-    costs = -p["plan_verksamhetens_kostnader"] * (1 - p["personalkostnadsandel"]) * price
+    costs = (-p["plan_verksamhetens_kostnader"] - PLAN_PENSION_2023) * (1 - p["personalkostnadsandel"]) * price
     revenue = p["plan_verksamhetens_intakter"] * p["intakter_prisindexering"] * price
     pension = (1 + p["rips_ranta"]) * 0.01 * p["pensionsavsattning_ingaende"] * (1 + p["loneskatt"])
     assert effect(res, "kpi")[0] == pytest.approx(-(costs - revenue + pension), abs=0.5)
@@ -129,5 +135,9 @@ def test_wage_agreement_for_the_regions_staff_alone(res, params):
     w = float(params["personalkostnadsandel"])
     costs = -float(params["plan_verksamhetens_kostnader"].sel(plan_year=2023))
     plan_lon = float(params["planens_loneokning"].sel(plan_year=2023))
-    assert effect(res, "loneokning_personal")[0] == pytest.approx(-w * costs * 0.01 / (1 + plan_lon), abs=0.5)
+    # the pension earned and the premiums follow pay too (incl. löneskatt)
+    pension_pay = (float(params["nyintjanande_basar"]) + float(params["avgiftsbestamd_basar"])) * (
+        1 + float(params["loneskatt"]))
+    expected = -(w * (costs - PLAN_PENSION_2023) + pension_pay) * 0.01 / (1 + plan_lon)
+    assert effect(res, "loneokning_personal")[0] == pytest.approx(expected, abs=0.5)
     assert (effect(res, "loneokning_personal") < effect(res, "loneokning") - 40).all()

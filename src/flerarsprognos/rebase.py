@@ -43,7 +43,8 @@ PLAN_LINES = {  # plan key → (resultaträkning post, sign in the file relative
     "plan_verksamhetens_kostnader": ("verksamhetens_kostnader", 1.0),
     "plan_avskrivningar": ("avskrivningar", 1.0),
 }
-PLAN_INDEXES = {"planens_loneokning": "loneokning", "planens_kpi": "kpi", "planens_volymokning": "volymokning"}
+PLAN_INDEXES = {"planens_loneokning": "loneokning", "planens_kpi": "kpi", "planens_volymokning": "volymokning",
+                "planens_prisbasbelopp_forandring": "prisbasbelopp_forandring"}
 
 
 def _clean(x: float, unit: str) -> float | int:

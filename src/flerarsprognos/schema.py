@@ -150,6 +150,8 @@ def _specs() -> list[Spec]:
         "Löneökning som den beslutade planen bygger på", (-0.1, 0.3), (0.0, 0.06))
     add("planens_kpi", "kostnader", "rate", "plan",
         "Prisökning som den beslutade planen bygger på", (-0.1, 0.4), (-0.01, 0.08))
+    add("planens_prisbasbelopp_forandring", "kostnader", "rate", "plan",
+        "Prisbasbeloppets förändring som planens pensionskostnader bygger på", (-0.1, 0.4), (-0.02, 0.1))
     add("planens_volymokning", "kostnader", "rate", "plan",
         "Volymökning som den beslutade planen bygger på", (-0.2, 0.2))
     add("loneokning_regionen_utover", "kostnader", "rate", "horisont",

@@ -35,10 +35,13 @@ def plan_sensitivity(loneokning, kpi, volymokning, planens_loneokning, planens_k
 def project_costs(*, plan_intakter, plan_kostnader, plan_avskrivningar, loneokning, kpi,
                   volymokning, planens_loneokning, planens_kpi, planens_volymokning,
                   personalkostnadsandel, intakter_prisindexering, satsningar, effektivisering,
-                  pension_verksamhet, new_depreciation, shape) -> dict[str, np.ndarray]:
+                  pension_verksamhet, pension_verksamhet_plan, new_depreciation,
+                  shape) -> dict[str, np.ndarray]:
     """Intäkter, kostnader and avskrivningar for every year (positive magnitudes).
 
-    Plan years: decided lines × sensitivity factors. Later years: the previous year's
+    Plan years: decided lines without the pension cost they were built on
+    (``pension_verksamhet_plan``) × sensitivity factors, plus the pension cost computed now.
+    Later years: the previous year's
     costs excluding pension grow by the cost index and volume; the pension module supplies
     the pension part. Satsningar and effektivisering are explicit, permanent lines that
     grow with the cost index after the year they start.
@@ -53,11 +56,11 @@ def project_costs(*, plan_intakter, plan_kostnader, plan_avskrivningar, loneokni
 
     core = np.empty(shape)
     intakter = np.empty(shape)
-    core[..., :n_plan] = -plan_kostnader * cost_factor
+    pens = np.broadcast_to(pension_verksamhet, shape)
+    core[..., :n_plan] = (-plan_kostnader - pension_verksamhet_plan) * cost_factor + pens[..., :n_plan]
     intakter[..., :n_plan] = plan_intakter * (1.0 + a * (price_factor - 1.0))
     vol = np.broadcast_to(volymokning, shape)
     kpi_b = np.broadcast_to(kpi, shape)
-    pens = np.broadcast_to(pension_verksamhet, shape)
     for i in range(n_plan, n_years):
         core[..., i] = (core[..., i - 1] - pens[..., i - 1]) * (1 + growth[..., i]) * (1 + vol[..., i]) + pens[..., i]
         intakter[..., i] = intakter[..., i - 1] * (1.0 + a[..., 0] * kpi_b[..., i])

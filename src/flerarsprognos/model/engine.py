@@ -27,6 +27,7 @@ from .revenue import (
     skatteunderlag_growth,
     utjamning_component,
 )
+from .years import compact
 
 RR_POSTS = (
     "verksamhetens_intakter",
@@ -171,19 +172,32 @@ def project(params: xr.Dataset) -> xr.Dataset:
     own_wages = path("loneokning") + path("loneokning_regionen_utover")
 
     # --- pension ---------------------------------------------------------------------------
+    n_plan = params.sizes["plan_year"]
+    plan = lambda n: np.broadcast_to(p(n), (S, n_plan))  # noqa: E731
+    pension_inputs = {k: scal(k) for k in (
+        "loneskatt", "rips_ranta", "pensionsavsattning_ingaende", "ansvarsforbindelse_ingaende",
+        "nyintjanande_basar", "avgiftsbestamd_basar", "utbetalningar_avsattning_basar",
+        "utbetalningar_ansvarsforbindelse_basar", "utbetalningar_avsattning_real_forandring",
+        "utbetalningar_ansvarsforbindelse_real_forandring", "pensionsmedel_insattning_andel")}
+    planens_lon_basar = plan("planens_loneokning")[..., 0]
     pension = project_pension(
-        loneskatt=scal("loneskatt"), rips_ranta=scal("rips_ranta"),
-        prisbasbelopp_forandring=path("prisbasbelopp_forandring"), loneokning=own_wages,
-        pensionsavsattning_ingaende=scal("pensionsavsattning_ingaende"),
-        ansvarsforbindelse_ingaende=scal("ansvarsforbindelse_ingaende"),
-        nyintjanande_basar=scal("nyintjanande_basar"), avgiftsbestamd_basar=scal("avgiftsbestamd_basar"),
-        utbetalningar_avsattning_basar=scal("utbetalningar_avsattning_basar"),
-        utbetalningar_ansvarsforbindelse_basar=scal("utbetalningar_ansvarsforbindelse_basar"),
-        utbetalningar_avsattning_real_forandring=scal("utbetalningar_avsattning_real_forandring"),
-        utbetalningar_ansvarsforbindelse_real_forandring=scal("utbetalningar_ansvarsforbindelse_real_forandring"),
+        **pension_inputs, prisbasbelopp_forandring=path("prisbasbelopp_forandring"), loneokning=own_wages,
         kpa={f: path(f"kpa_{f}") for f in KPA_FIELDS},
-        pensionsmedel_insattning=path("pensionsmedel_insattning"),
-        pensionsmedel_insattning_andel=scal("pensionsmedel_insattning_andel"), shape=p.shape)
+        pensionsmedel_insattning=path("pensionsmedel_insattning"), shape=p.shape,
+        planens_loneokning_basar=planens_lon_basar)
+    # The pension cost the decided plan lines were built on: the same module under the
+    # plan's own wage and prisbasbelopp assumptions, without a KPA prognosis. In the plan
+    # years the lines carry the pension cost computed now instead (a new KPA prognosis or a
+    # higher prisbasbelopp moves verksamhetens kostnader too). Computed once when nothing
+    # it depends on varies between scenarios.
+    plan_inputs = {k: compact(v) for k, v in pension_inputs.items()}
+    plan_inputs["prisbasbelopp_forandring"] = compact(plan("planens_prisbasbelopp_forandring"))
+    plan_inputs["loneokning"] = compact(plan("planens_loneokning"))
+    s_plan = max(np.shape(v)[0] for v in plan_inputs.values())
+    nothing = np.full((1, n_plan), np.nan)
+    pension_plan = project_pension(
+        **plan_inputs, kpa={f: nothing for f in KPA_FIELDS}, pensionsmedel_insattning=nothing,
+        shape=(s_plan, n_plan), planens_loneokning_basar=compact(planens_lon_basar))
 
     # --- costs -----------------------------------------------------------------------------
     investments = {c: path(f"investeringar_{c}") for c in INVESTMENT_CATEGORIES}
@@ -191,8 +205,6 @@ def project(params: xr.Dataset) -> xr.Dataset:
         investments, {c: scal(f"avskrivningstid_{c}") for c in INVESTMENT_CATEGORIES},
         {c: scal(f"avskrivning_nettoandel_{c}") for c in INVESTMENT_CATEGORIES},
         {c: scal(f"avskrivning_fran_ar_{c}") for c in INVESTMENT_CATEGORIES}, years)
-    n_plan = params.sizes["plan_year"]
-    plan = lambda n: np.broadcast_to(p(n), (S, n_plan))  # noqa: E731
     costs = project_costs(
         plan_intakter=plan("plan_verksamhetens_intakter"), plan_kostnader=plan("plan_verksamhetens_kostnader"),
         plan_avskrivningar=plan("plan_avskrivningar"), loneokning=own_wages, kpi=path("kpi"),
@@ -201,6 +213,7 @@ def project(params: xr.Dataset) -> xr.Dataset:
         personalkostnadsandel=scal("personalkostnadsandel"),
         intakter_prisindexering=scal("intakter_prisindexering"), satsningar=path("satsningar"),
         effektivisering=path("effektivisering"), pension_verksamhet=pension["pensionskostnad_verksamhet"],
+        pension_verksamhet_plan=pension_plan["pensionskostnad_verksamhet"],
         new_depreciation=new_dep, shape=p.shape)
     nettokostnader = costs["verksamhetens_intakter"] - costs["verksamhetens_kostnader"] - costs["avskrivningar"]
     verksamhetens_resultat = nettokostnader + skatter_och_bidrag

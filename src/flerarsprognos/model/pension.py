@@ -38,12 +38,23 @@ def project_pension(*, loneskatt, rips_ranta, prisbasbelopp_forandring, loneokni
                     avgiftsbestamd_basar, utbetalningar_avsattning_basar,
                     utbetalningar_ansvarsforbindelse_basar, utbetalningar_avsattning_real_forandring,
                     utbetalningar_ansvarsforbindelse_real_forandring, kpa: dict[str, np.ndarray],
-                    pensionsmedel_insattning, pensionsmedel_insattning_andel, shape) -> dict[str, np.ndarray]:
+                    pensionsmedel_insattning, pensionsmedel_insattning_andel, shape,
+                    planens_loneokning_basar=None) -> dict[str, np.ndarray]:
+    """Pension flows, avsättning, ansvarsförbindelse and the cost split, per year.
+
+    The base-year flows (``*_basar``) are the amounts at the plan's pay level: the wage
+    index is measured against ``planens_loneokning_basar`` (the plan's wage growth in the
+    base year), so a wage shift in the base year already moves that year's pension.
+    Without it the index starts at 1 in the base year.
+    """
     tax = np.asarray(loneskatt)[..., None]
     g = np.broadcast_to(index_up(rips_ranta, prisbasbelopp_forandring), shape)
     # Earned pension and premiums follow pay; payouts follow the prisbasbelopp plus a real trend.
     wage_index = cumprod(1 + np.broadcast_to(loneokning, shape))
-    wage_index = wage_index / wage_index[..., :1]
+    if planens_loneokning_basar is None:
+        wage_index = wage_index / wage_index[..., :1]
+    else:
+        wage_index = wage_index / (1 + np.asarray(planens_loneokning_basar))[..., None]
     pbb = np.broadcast_to(prisbasbelopp_forandring, shape).copy()
     pbb[..., 0] = 0.0
 
