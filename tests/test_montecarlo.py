@@ -122,7 +122,7 @@ def test_n_must_be_positive(tmp_path, n):
 def test_cli_prints_bands_and_probabilities(tmp_path):
     result = runner.invoke(app, ["montecarlo", "--n", "2000", "--seed", "3", "--out", str(tmp_path / "mc")])
     assert result.exit_code == 0, output(result)
-    assert "P(balanskravet nås inte)" in result.output and "95 %" in result.output
+    assert "P(balanskravet nås inte" in result.output and "P(underskott före RUR" in result.output and "95 %" in result.output
     assert {p.name for p in (tmp_path / "mc").iterdir()} == {"montecarlo.nc", "montecarlo.csv"}
 
 

@@ -46,8 +46,14 @@ def test_arets_resultat_one_line_per_scenario_swedish_numbers(default_run, tmp_p
     assert image.shape[1] >= 1500 and image.shape[0] >= 800  # sharp enough for a full-width slide
 
 
-def test_rur_thousands_separated_with_a_space(default_run):
-    fig = plots.rur(default_run.result, {}, 2025)
+def test_rur_thousands_separated_with_a_space(tmp_path):
+    from flerarsprognos.runner import run
+
+    # reserving the whole room lifts RUR + resultatreserv above 1 000 mnkr by 2028
+    scen = tmp_path / "reservera.yaml"
+    scen.write_text("titel: Reservera\nbeskrivning: test\nbaslinje: bas\nkalla: test\nandringar:\n"
+                    "  reservering_andel: {enhet: procent, varde: 100}\n", encoding="utf-8")
+    fig = plots.rur(run(None, [str(scen)]).result, {}, 2025)
     shown = texts(fig)
     assert any(fmt.THIN in t and t.replace(fmt.THIN, "").isdigit() for t in shown), shown  # "1 000"
     assert "Resultatutjämningsreserv och resultatreserv" in shown

@@ -217,7 +217,10 @@ def summarize(values: np.ndarray, outcomes: tuple[str, ...], years, params: xr.D
     pct = np.stack([np.percentile(values[:, :, idx[o]], PERCENTILES, axis=0)
                     for o in ("arets_resultat", "balanskravsresultat", "rur", "nettokostnadsandel")])
     target = float(np.asarray(params["mal_nettokostnadsandel"].values).ravel()[0])
+    # The balanskrav is judged after the use of RUR; how often the plan needs the reserve at
+    # all is shown beside it, so a reader sees how much of the safety is the reserve's.
     prob = np.stack([
+        (values[:, :, idx["arets_resultat"]] < 0).mean(axis=0),
         1.0 - values[:, :, idx["uppfyllt_balanskrav"]].mean(axis=0),
         (values[:, :, idx["nettokostnadsandel"]] > target).mean(axis=0),
         (values[:, :, idx["rur"]] < RUR_EMPTY_MNKR).mean(axis=0),
@@ -230,7 +233,8 @@ def summarize(values: np.ndarray, outcomes: tuple[str, ...], years, params: xr.D
                                                            "nettokostnadsandel")]))},
         coords={"utfall": ["arets_resultat", "balanskravsresultat", "rur", "nettokostnadsandel"],
                 "percentil": list(PERCENTILES), "year": years,
-                "handelse": ["balanskrav_ej_uppfyllt", "nettokostnadsandel_over_mal", "rur_uttomd"]},
+                "handelse": ["underskott_fore_rur", "balanskrav_ej_uppfyllt", "nettokostnadsandel_over_mal",
+                             "rur_uttomd"]},
         attrs={"antal_dragningar": values.shape[0],
                "mal_nettokostnadsandel": target,
                "rur_uttomd": f"RUR och resultatreserv tillsammans under {RUR_EMPTY_MNKR} mnkr"},
@@ -285,7 +289,8 @@ def sobol(params: xr.Dataset, unc: Uncertainties, n: int, seed: int, outcome: st
 
 OUTCOME_LABELS = {"arets_resultat": "Årets resultat", "balanskravsresultat": "Balanskravsresultat",
                   "rur": "RUR och resultatreserv, utgående", "nettokostnadsandel": "Nettokostnadsandel"}
-EVENT_LABELS = {"balanskrav_ej_uppfyllt": "P(balanskravet nås inte)",
+EVENT_LABELS = {"underskott_fore_rur": "P(underskott före RUR: årets resultat < 0)",
+                "balanskrav_ej_uppfyllt": "P(balanskravet nås inte, efter RUR)",
                 "nettokostnadsandel_over_mal": "P(nettokostnadsandel över målet)",
                 "rur_uttomd": "P(RUR och resultatreserv slut)"}
 

@@ -45,7 +45,7 @@ def standard_steps(base_year: int) -> list[Step]:
         Step("kpi", "Prisökning (KPI och prisbasbelopp)",
              Factor("kpi", ("kpi", "prisbasbelopp_forandring"), "forskjutning", "procent"),
              1.0, "+1 procentenhet", "-1 procentenhet"),
-        Step("skatteunderlag", "Skatteunderlag (nivå)",
+        Step("skatteunderlag", "Skatteunderlag i regionen (nivå, utan utjämningens motverkan)",
              Factor("skatteunderlag", ("skatteunderlag_ingaende",), "relativ", "procent"),
              1.0, "+1 %", "-1 %"),
         Step("skattesats", "Skattesats", Factor("skattesats", ("skattesats",), "forskjutning", "procent"),
@@ -56,7 +56,7 @@ def standard_steps(base_year: int) -> list[Step]:
         Step("statsbidrag", "Generella statsbidrag",
              Factor("statsbidrag", ("tillfalliga_bidrag",), "forskjutning", "mnkr"),
              100.0, "+100 mnkr", "-100 mnkr"),
-        Step("ranta", "Ränta", Factor("ranta", ("ranta",), "forskjutning", "procent"),
+        Step("ranta", "Upplåningsränta (slår bara på lån)", Factor("ranta", ("ranta",), "forskjutning", "procent"),
              1.0, "+1 procentenhet", "-1 procentenhet"),
     ]
 

@@ -215,7 +215,8 @@ def grid_table(ds: xr.Dataset, spec: SweepSpec):
             style = "green" if marks == "BNR" else ("yellow" if "B" in marks else "red")
             cells.append(f"[{style}]{text} {marks or '–'}[/{style}]")
         t.add_row(_axis_value_text(spec, rows, r), *cells)
-    t.caption = ("Mål som nås: B = balanskravet, N = nettokostnadsandel högst målet, R = resultatmålet; "
+    t.caption = ("Mål som nås: B = balanskravet (efter användning av RUR), N = nettokostnadsandel högst målet, "
+                 "R = resultatmålet; "
                  "– = inget av dem. Skift mot planens antaganden.")
     t.caption_justify = "left"
     return t
