@@ -116,3 +116,26 @@ def test_output_files_follow_the_contract(tmp_path):
             assert attr in ds.attrs
         assert float(ds["resultatrakning"].sel(scenario="bas", year=2023, rr_post="arets_resultat")) == pytest.approx(-278, abs=TOL)
     assert not list(tmp_path.glob(".*.tmp"))
+
+
+def test_goals_are_judged_only_from_the_year_they_apply(base_result):
+    met = base_result["mal_uppfyllt"]
+    # the 2 % resultatmål was set aside for 2023–2024; positive soliditet inkl. ansvarsförbindelse from 2026
+    assert np.isnan(met.sel(mal="resultatmal", year=[2023, 2024]).values).all()
+    assert not np.isnan(met.sel(mal="resultatmal", year=2025).values)
+    assert np.isnan(met.sel(mal="soliditet_inkl_ansvarsforbindelse", year=2025).values)
+    assert not np.isnan(met.sel(mal="soliditet_inkl_ansvarsforbindelse", year=2026).values)
+    # självfinansieringsgrad is no adopted goal: shown, never judged
+    assert np.isnan(met.sel(mal="sjalvfinansieringsgrad").values).all()
+    # the values and gaps are there all the same
+    assert not np.isnan(base_result["mal_gap_mnkr"].sel(mal="resultatmal", year=2023).values)
+
+
+def test_soliditet_gap_accounts_for_the_money_staying_in_the_balance_sheet(base_result):
+    ek = base_result["balansrakning"].sel(br_post="summa_eget_kapital")
+    total = base_result["balansrakning"].sel(br_post="summa_tillgangar")
+    for goal, equity in (("soliditet", ek), ("soliditet_inkl_ansvarsforbindelse", ek - base_result["ansvarsforbindelse"])):
+        gap = base_result["mal_gap_mnkr"].sel(mal=goal)
+        target = base_result["mal_malvarde"].sel(mal=goal)
+        ok = ~np.isnan(gap.values)
+        np.testing.assert_allclose(((equity + gap) / (total + gap)).values[ok], target.values[ok], atol=1e-12)

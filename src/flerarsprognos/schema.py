@@ -266,6 +266,12 @@ def _specs() -> list[Spec]:
         "Mål: soliditet inkl. ansvarsförbindelse minst", (-1.0, 1.0))
     add("mal_sjalvfinansieringsgrad", "regler", "rate", "skalar",
         "Mål: självfinansieringsgrad av investeringar minst", (0.0, 10.0))
+    for goal, label in (("nettokostnadsandel", "nettokostnadsandelen"), ("resultat", "resultatmålet"),
+                        ("soliditet", "soliditeten ökar"),
+                        ("soliditet_inkl_ansvarsforbindelse", "soliditet inkl. ansvarsförbindelse"),
+                        ("sjalvfinansieringsgrad", "självfinansieringsgraden")):
+        add(f"mal_{goal}_fran_ar", "regler", "ar", "skalar",
+            f"Första år som målet för {label} gäller (före: visas, men bedöms inte)", (1900, 2200))
     add("su_kanslighet_lon", "regler", "rate", "skalar",
         "Skatteunderlagets känslighet för löneökning samma år", (0.0, 2.0), (0.3, 1.0))
     add("su_kanslighet_kpi_foregaende", "regler", "rate", "skalar",

@@ -430,8 +430,12 @@ def finansiella_mal(*, params: _Params, rr, skatter_och_bidrag, bk_rows, br, ans
         "nettokostnadsandel": nk - values["nettokostnadsandel"][1] * skatter_och_bidrag,
         "resultatmal": values["resultatmal"][1] * skatter_och_bidrag - res,
         "balanskrav": np.where(late > 0, np.maximum(late, -bkr), -bkr),
-        "soliditet": soliditet_target * total - ek,
-        "soliditet_inkl_ansvarsforbindelse": values["soliditet_inkl_ansvarsforbindelse"][1] * total - (ek - ansvarsforbindelse),
+        # Meeting a soliditet goal with x mnkr of better result raises both eget kapital and
+        # the assets (the money stays in the balance sheet): (E + x)/(T + x) = m.
+        "soliditet": (soliditet_target * total - ek) / (1 - soliditet_target),
+        "soliditet_inkl_ansvarsforbindelse": (
+            values["soliditet_inkl_ansvarsforbindelse"][1] * total - (ek - ansvarsforbindelse))
+        / (1 - values["soliditet_inkl_ansvarsforbindelse"][1]),
         "sjalvfinansieringsgrad": values["sjalvfinansieringsgrad"][1] * investeringar - (res + abs_depr),
     }
     # Each kind is one (goal, scenario, year) block, written in place: the result shows it
@@ -439,6 +443,11 @@ def finansiella_mal(*, params: _Params, rr, skatter_och_bidrag, bk_rows, br, ans
     kinds = ("varde", "malvarde", "uppfyllt", "gap_mnkr")
     blocks = {kind: np.empty((len(GOALS), S, Y)) for kind in kinds}
     out = {kind: {} for kind in kinds}
+    years = params.years
+    from_year = {"nettokostnadsandel": "mal_nettokostnadsandel_fran_ar", "resultatmal": "mal_resultat_fran_ar",
+                 "soliditet": "mal_soliditet_fran_ar",
+                 "soliditet_inkl_ansvarsforbindelse": "mal_soliditet_inkl_ansvarsforbindelse_fran_ar",
+                 "sjalvfinansieringsgrad": "mal_sjalvfinansieringsgrad_fran_ar"}
     for goal, (value, target) in values.items():
         j = GOALS.index(goal)
         gap = gaps[goal]
@@ -447,6 +456,8 @@ def finansiella_mal(*, params: _Params, rr, skatter_och_bidrag, bk_rows, br, ans
         met = blocks["uppfyllt"][j]
         met[...] = gap <= 1e-9
         met[np.isnan(gap)] = np.nan
+        if goal in from_year:  # a goal not (yet) in force is shown but not judged
+            met[years[None, :] < col(from_year[goal])] = np.nan
         blocks["gap_mnkr"][j] = gap
         for kind in kinds:
             out[kind][goal] = blocks[kind][j]
