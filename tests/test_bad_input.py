@@ -190,3 +190,26 @@ def test_output_files_get_ordinary_permissions(tmp_path):
         os.umask(umask)
     mode = stat.S_IMODE((tmp_path / "resultatrakning.csv").stat().st_mode)
     assert mode == 0o644
+
+
+def test_rates_typed_as_fractions_under_procent_are_errors(assumptions_copy):
+    # one year typed as a fraction among percent values, and a whole series typed as fractions
+    edit(assumptions_copy / "makro.yaml", "      2024: 3.3\n      2025: 3.3\n      2026: 3.4",
+         "      2024: 0.033\n      2025: 3.3\n      2026: 3.4")
+    edit(assumptions_copy / "makro.yaml", "      2023: 6.0\n      2024: 2.4\n      2025: 2.0",
+         "      2023: 0.06\n      2024: 0.024\n      2025: 0.02")
+    res = run_cli("check", "--assumptions", str(assumptions_copy))
+    assert_bad_input(res)
+    text = " ".join(res.output.split())
+    assert "loneokning [år 2024]: värdet 0.033 ser ut att vara angivet som andel" in text
+    for year in (2023, 2024, 2025):
+        assert f"kpi [år {year}]" in text
+
+
+def test_tiny_shift_in_a_scenario_is_a_warning(tmp_path):
+    scen = tmp_path / "liten.yaml"
+    scen.write_text("titel: Liten\nbeskrivning: x\nbaslinje: bas\nkalla: test\nandringar:\n"
+                    "  kpi: {enhet: procent, forskjutning: 0.02}\n", encoding="utf-8")
+    res = run_cli("run", str(scen), "--out", str(tmp_path / "ut"), "--quiet")
+    assert res.exit_code == 0, res.output
+    assert "förskjutningen 0.02 procentenheter är mycket liten" in res.output

@@ -142,6 +142,24 @@ def _plainly_other_rate_unit(spec: Spec, x: float, unit: str) -> bool:
     return _within(other, spec.warn)
 
 
+def fractions_written_as_procent(spec: Spec, written: dict[int, float]) -> list[int]:
+    """Years whose value under `procent` looks like a fraction: 0.033 where 3,3 % is meant.
+
+    A value between 0 and 0,2 that would be plausible as a fraction is suspect when the
+    series has ordinary percent values beside it, or when every value of the series is that
+    small (a whole series typed as fractions).
+    """
+    if spec.unit != "rate" or spec.warn == (None, None):
+        return []
+    small = [y for y, x in written.items() if 0 < abs(x) < 0.2 and _within(x, spec.warn)]
+    if not small:
+        return []
+    nonzero = [x for x in written.values() if x != 0 and not np.isnan(x)]
+    if any(abs(x) >= 1 for x in nonzero) or len(small) == len(nonzero):
+        return sorted(small)
+    return []
+
+
 def suggest(key: str) -> str:
     close = difflib.get_close_matches(key, SPECS.keys(), n=1, cutoff=0.6)
     return f" Menade du '{close[0]}'?" if close else ""
@@ -165,7 +183,15 @@ def _parse_year_values(spec: Spec, raw: Any, unit: str, file: str, key: str,
         problems.error(file, key, "'varden' ska vara en tabell år: värde")
         return None
     out: dict[int, float] = {}
-    for year, x in read_year_table(raw, file, key, problems).items():
+    written = read_year_table(raw, file, key, problems)
+    if unit == "procent":
+        for year in fractions_written_as_procent(spec, written):
+            x = written[year]
+            problems.error(file, key, f"värdet {x:g} ser ut att vara angivet som andel ({x:g} procent är "
+                                      f"orimligt här, {x * 100:g} procent är rimligt): skriv {x * 100:g} eller "
+                                      "ange 'enhet: andel'. Är enheten rätt angiven?", year)
+            written[year] = np.nan
+    for year, x in written.items():
         if horizon is not None and not (horizon.basar <= year <= horizon.slutar):
             problems.warn(file, key, f"året ligger utanför prognoshorisonten "
                                      f"{horizon.basar}–{horizon.slutar} och används inte", year)

@@ -173,6 +173,11 @@ def _shift_or_set(aset: AssumptionSet, scen: Scenario, key: str, change: dict, p
             parsed[year] = to_canonical(x, unit)
     if len(parsed) != len(raw):
         return
+    if op == "forskjutning" and unit == "procent" and spec.unit == "rate":
+        tiny = [y for y, x in parsed.items() if 0 < abs(x * 100) < 0.2]
+        for year in tiny:
+            problems.warn(file, key, f"förskjutningen {parsed[year] * 100:g} procentenheter är mycket liten; "
+                                     f"menade du {parsed[year] * 10000:g}? (enheten är procent)", year)
     if op == "forskjutning":
         for year, x in parsed.items():
             i = year - years[0]
