@@ -14,16 +14,18 @@ RR = {
 }
 RR_SUBTOTALS = {"verksamhetens_nettokostnader", "verksamhetens_resultat", "arets_resultat"}
 
+# Amounts carry their sign (a reservation is negative, a use positive), so the labels do not
+# repeat the (−)/(+) of the printed form.
 BK = {
     "arets_resultat_enligt_resultatrakningen": "Årets resultat enligt resultaträkningen",
-    "reducering_av_samtliga_realisationsvinster": "(-) Reducering av samtliga realisationsvinster",
-    "justering_realisationsvinst_enligt_undantagsmojlighet": "(+) Justering för realisationsvinst enl. undantagsmöjlighet",
-    "justering_realisationsforlust_enligt_undantagsmojlighet": "(+) Justering för realisationsförlust enl. undantagsmöjlighet",
-    "orealiserade_vinster_och_forluster_i_vardepapper": "(+/-) Orealiserade vinster och förluster i värdepapper",
-    "aterforing_av_orealiserade_vinster_och_forluster_i_vardepapper": "(-/+) Återföring av orealiserade vinster och förluster",
+    "reducering_av_samtliga_realisationsvinster": "Reducering av samtliga realisationsvinster",
+    "justering_realisationsvinst_enligt_undantagsmojlighet": "Justering för realisationsvinst enl. undantagsmöjlighet",
+    "justering_realisationsforlust_enligt_undantagsmojlighet": "Justering för realisationsförlust enl. undantagsmöjlighet",
+    "orealiserade_vinster_och_forluster_i_vardepapper": "Orealiserade vinster och förluster i värdepapper",
+    "aterforing_av_orealiserade_vinster_och_forluster_i_vardepapper": "Återföring av orealiserade vinster och förluster",
     "arets_resultat_efter_balanskravsjusteringar": "Årets resultat efter balanskravsjusteringar",
-    "reservering_till_resultatutjamningsreserv": "(-) Reservering till resultatutjämningsreserv/resultatreserv",
-    "anvandning_av_resultatutjamningsreserv": "(+) Användning av resultatutjämningsreserv/resultatreserv",
+    "reservering_till_resultatutjamningsreserv": "Reservering till resultatutjämningsreserv/resultatreserv",
+    "anvandning_av_resultatutjamningsreserv": "Användning av resultatutjämningsreserv/resultatreserv",
     "arets_balanskravsresultat": "Årets balanskravsresultat",
     "balanskravsunderskott_fran_tidigare_ar": "Balanskravsunderskott från tidigare år",
     "balanskravsresultat": "Balanskravsresultat",
@@ -76,3 +78,11 @@ MAL = {
 # Goals whose value is a ratio (shown as percent); the others are amounts in mnkr.
 MAL_RATIO = {"nettokostnadsandel", "resultatmal", "soliditet", "soliditet_inkl_ansvarsforbindelse",
              "sjalvfinansieringsgrad"}
+
+INVESTERINGAR = {
+    "aterinvesteringar": "Återinvesteringar",
+    "prioriterade_ej_fardigstallda_nyinvesteringar": "Prioriterade ej färdigställda nyinvesteringar",
+    "nyinvesteringar": "Nyinvesteringar",
+    "atgarder_bevara_fastigheternas_varde": "Åtgärder för att bevara fastigheternas värde",
+    "nya_csk": "Nya CSK",
+}

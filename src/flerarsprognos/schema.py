@@ -13,6 +13,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from .labels import BR, INVESTERINGAR
+
 # Units a file may state. "procent" and "andel" are two spellings of one kind (a rate);
 # the loader converts procent to a fraction.
 RATE_UNITS = ("procent", "andel")
@@ -63,6 +65,14 @@ UTJAMNING_COMPONENTS = (
     "lakemedelsbidrag",
     "tillfalliga_bidrag",
 )
+UTJAMNING_LABELS = {
+    "inkomstutjamning": "inkomstutjämning",
+    "kostnadsutjamning": "kostnadsutjämning",
+    "strukturbidrag": "strukturbidrag",
+    "regleringsbidrag": "regleringsbidrag/-avgift",
+    "lakemedelsbidrag": "läkemedelsbidrag",
+    "tillfalliga_bidrag": "tillfälliga bidrag",
+}
 UTJAMNINGSSYSTEM = ("inkomstutjamning", "kostnadsutjamning", "strukturbidrag", "regleringsbidrag")
 UTJAMNING_METHODS = ("fast", "folj_skatteunderlag", "per_invanare")
 
@@ -90,6 +100,15 @@ BALANCE_INPUT_POSTS = (
     "kortfristig_upplaning",
 )
 
+KPA_LABELS = {
+    "avgiftsbestamd": "avgiftsbestämd pension",
+    "nyintjanande": "nyintjänande",
+    "utbetalningar_avsattning": "utbetalningar ur avsättningen",
+    "utbetalningar_ansvarsforbindelse": "utbetalningar av ansvarsförbindelsen",
+    "finansiell_kostnad": "finansiell kostnad",
+    "avsattning_utgaende": "utgående avsättning",
+    "ansvarsforbindelse_utgaende": "utgående ansvarsförbindelse",
+}
 KPA_FIELDS = (
     "avgiftsbestamd",
     "nyintjanande",
@@ -136,7 +155,7 @@ def _specs() -> list[Spec]:
     add("slutavrakning_korrigering", "intakter", "mnkr", "gles_noll",
         "Slutavräkning och korrigering av slutavräkning", (-1e4, 1e4), (-500, 500))
     for comp in UTJAMNING_COMPONENTS:
-        add(comp, "intakter", "mnkr", "horisont", f"Generellt statsbidrag/utjämning: {comp}",
+        add(comp, "intakter", "mnkr", "horisont", f"Generellt statsbidrag/utjämning: {UTJAMNING_LABELS[comp]}",
             (-1e5, 1e5), component=True)
 
     # --- kostnader -------------------------------------------------------------------------
@@ -190,8 +209,7 @@ def _specs() -> list[Spec]:
         "Årlig real förändring av utbetalningarna av ansvarsförbindelsen", (-0.5, 0.5), (-0.1, 0.05))
     for f in KPA_FIELDS:
         add(f"kpa_{f}", "pension", "mnkr", "gles",
-            f"KPA:s prognos, {f.replace('_', ' ')} inkl. löneskatt (ersätter modellens värde)",
-            (-BIG, BIG))
+            f"KPA:s prognos, {KPA_LABELS[f]} inkl. löneskatt (ersätter modellens värde)", (-BIG, BIG))
     add("pensionsmedel_insattning", "pension", "mnkr", "gles",
         "Beslutad insättning i pensionsmedelsförvaltningen", (0, 1e5))
     add("pensionsmedel_insattning_andel", "pension", "rate", "skalar",
@@ -199,19 +217,17 @@ def _specs() -> list[Spec]:
 
     # --- investeringar ---------------------------------------------------------------------
     for cat in INVESTMENT_CATEGORIES:
-        add(f"investeringar_{cat}", "investeringar", "mnkr", "horisont",
-            f"Investeringar: {cat.replace('_', ' ')}", (0, 1e5))
-        add(f"avskrivningstid_{cat}", "investeringar", "antal_ar", "skalar",
-            f"Avskrivningstid: {cat.replace('_', ' ')}", (1, 100))
+        name = INVESTERINGAR[cat]
+        add(f"investeringar_{cat}", "investeringar", "mnkr", "horisont", f"Investeringar: {name}", (0, 1e5))
+        add(f"avskrivningstid_{cat}", "investeringar", "antal_ar", "skalar", f"Avskrivningstid: {name}", (1, 100))
         add(f"avskrivning_nettoandel_{cat}", "investeringar", "rate", "skalar",
-            f"Andel av investeringen som ger nya avskrivningar: {cat.replace('_', ' ')}", (0.0, 1.0))
+            f"Andel av investeringen som ger nya avskrivningar: {name}", (0.0, 1.0))
         add(f"avskrivning_fran_ar_{cat}", "investeringar", "ar", "skalar",
-            f"Första år med avskrivning: {cat.replace('_', ' ')}", (2000, 2200))
+            f"Första år med avskrivning: {name}", (2000, 2200))
 
     # --- finans (balansräkning, likviditet, finansnetto) ----------------------------------
     for post in BALANCE_INPUT_POSTS:
-        add(f"balans_{post}", "finans", "mnkr", "skalar",
-            f"Balansbudget basåret: {post.replace('_', ' ')}", (0, BIG))
+        add(f"balans_{post}", "finans", "mnkr", "skalar", f"Balansbudget basåret: {BR[post]}", (0, BIG))
     add("eget_kapital_ingaende", "finans", "mnkr", "skalar",
         "Eget kapital året före basåret", (-BIG, BIG))
     add("rur_ingaende", "finans", "mnkr", "skalar",
