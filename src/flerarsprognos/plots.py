@@ -288,8 +288,11 @@ def heatmap(grid: xr.DataArray, *, level: float = 0.98, title: str | None = None
     z = np.asarray(grid.values, dtype=float)
     with rc_context(RC):
         fig, ax = _figure((10, 7.5))
-        mesh = ax.pcolormesh(xs, ys, z, shading="nearest", cmap="RdYlGn_r",
-                             vmin=min(np.nanmin(z), level - 0.02), vmax=max(np.nanmax(z), level + 0.02))
+        # Centred on the goal: every cell above it is on the red side, every cell below green.
+        from matplotlib.colors import TwoSlopeNorm
+
+        norm = TwoSlopeNorm(vcenter=level, vmin=min(np.nanmin(z), level - 0.02), vmax=max(np.nanmax(z), level + 0.02))
+        mesh = ax.pcolormesh(xs, ys, z, shading="nearest", cmap="RdYlGn_r", norm=norm)
         cbar = fig.colorbar(mesh, ax=ax)
         _percent_axis(cbar.ax.yaxis, 1)
         if np.nanmin(z) < level < np.nanmax(z):
