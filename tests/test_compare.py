@@ -249,3 +249,13 @@ def test_outcome_su_growth_is_not_moved_again_by_outcome_wages(tmp_path):
     g = res["skatteunderlag_forandring_effektiv"].sel(scenario="utfallets_makro", year=2024)
     assert float(g) == pytest.approx(0.05)  # the outcome, not 5,0 % plus the wage and price links
     assert {r["nyckel"] for r in rows} == {"skatteunderlag_forandring", "loneokning", "kpi"}
+
+
+def test_change_reads_the_same_whatever_the_files_sign_convention():
+    """Regionkontoret's file has costs negative, HSN's positive: in both a cost that fell
+    has a negative change, as the commentary says."""
+    rk = plan_mot_utfall_frame(compare(read_outcome(EXAMPLES / "rk_2023_2024.csv"))).set_index("rad")
+    assert rk.loc["lamnade_bidrag", "forandring"] == pytest.approx(-7)  # −17 against −24: fell by 7
+    assert rk.loc["lamnade_bidrag", "forandring_procent"] == pytest.approx(-7 / 24)
+    hsn = plan_mot_utfall_frame(compare(read_outcome(EXAMPLES / "hsn_2024.csv"))).set_index("rad")
+    assert hsn.loc["personalkostnader", "forandring"] == pytest.approx(194.1)

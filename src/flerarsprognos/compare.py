@@ -498,15 +498,16 @@ def plan_mot_utfall_frame(comparison: Comparison) -> pd.DataFrame:
     percent of the plan, change against the previous year in mnkr and percent.
 
     Amounts keep the outcome file's sign convention (``comparison.outcome.sign``); the
-    percent columns are fractions (0.092 = 9,2 %); ``forandring`` is the change of the
-    amount as shown (a cost that grew has a positive change under ``kostnader_positiva``).
+    percent columns are fractions (0.092 = 9,2 %); ``forandring`` is the change as a reader
+    says it, whatever the file's sign convention: a cost or an intäkt that grew has a positive
+    change, one that fell a negative change.
     """
     flagged = {(f.organisation, f.rad, f.ar) for f in comparison.findings}
     records = []
     for ln in comparison.lines:
         show = lambda v, ln=ln: comparison.shown(ln, v)  # noqa: E731
         dev = ln.avvikelse
-        change = None if ln.forandring is None else show(ln.utfall) - show(ln.previous)
+        change = ln.magnitude_change()  # + = a larger amount (a cost or an intäkt that grew)
         records.append({
             "organisation": ln.organisation,
             "niva": ln.niva,
@@ -520,7 +521,7 @@ def plan_mot_utfall_frame(comparison: Comparison) -> pd.DataFrame:
             "avvikelse_procent": (dev / abs(ln.plan)) if dev is not None and ln.plan else None,
             "foregaende_ar": show(ln.previous),
             "forandring": change,
-            "forandring_procent": (change / abs(ln.previous)) if change is not None and ln.previous else None,
+            "forandring_procent": ln.magnitude_change_pct(),
             "plan_kalla": ln.plan_source,
             "foregaende_ar_kalla": ln.previous_source,
             "anmarkning": ln.note or ("se kontroll" if (ln.organisation, ln.rad, ln.ar) in flagged else "")
@@ -708,7 +709,9 @@ def write_plan_mot_utfall_sheet(workbook, worksheet_name: str, comparison: Compa
                  (5, rec.avvikelse, nf, dev_formula if given(rec.plan) and given(rec.utfall) else None),
                  (6, rec.avvikelse_procent, pct, f"=IF(D{r}=0,\"\",F{r}/ABS(D{r}))"),
                  (7, rec.foregaende_ar, nf, None),
-                 (8, rec.forandring, nf, f"=E{r}-H{r}" if given(rec.foregaende_ar) and given(rec.utfall) else None),
+                 (8, rec.forandring, nf, (f"=H{r}-E{r}" if kind == "kostnad" and not cost_shown_positive
+                                          else f"=E{r}-H{r}") if given(rec.foregaende_ar) and given(rec.utfall)
+                  else None),
                  (9, rec.forandring_procent, pct, f"=IF(H{r}=0,\"\",I{r}/ABS(H{r}))"))
         for j, v, f, formula in cells:
             if not given(v):

@@ -41,7 +41,8 @@ def _table(comparison, organisation: str, year: int):
     df = plan_mot_utfall_frame(comparison)
     df = df[(df["organisation"] == organisation) & (df["ar"] == year)]
     d = max(0, min(comparison.outcome.decimals, 1))
-    t = Table(title=f"{organisation} {year}: plan mot utfall (mnkr; avvikelse + = bättre än plan)",
+    t = Table(title=f"{organisation} {year}: plan mot utfall (mnkr; avvikelse + = bättre än plan, "
+                    "förändring + = större belopp än föregående år)",
               title_justify="left", show_edge=False, header_style="bold")
     t.add_column("Rad", overflow="fold", min_width=28)
     for h in ("Plan", "Utfall", "Avvikelse", "Avv. %", "Föreg. år", "Förändring", "Förändr. %"):
