@@ -322,6 +322,8 @@ def rebase_command(
     print_problems(problems.items)
     source = assumptions or default_assumptions_dir()
     target = out if out is not None else Path("outputs") / f"antaganden_{year}"
+    import numpy as np
+
     new, check, macro = rebase(source, outcome_file, year, target, overwrite=overwrite)
     console.print(f"Ny antagandekatalog {target}/: basår {new.basar}, planen {new.basar}–{new.planslut}, "
                   f"prognosen till {new.slutar} (antaganden {new.digest}). Originalet {source} är orört.",
@@ -337,6 +339,17 @@ def rebase_command(
     for rec in check.itertuples(index=False):
         t.add_row(RR.get(rec.rad, rec.rad), fmt.mnkr(rec.modell, 1), fmt.mnkr(rec.utfall, 1), fmt.mnkr(rec.skillnad, 1))
     console.print(t)
+    if check["utfall"].isna().all():
+        console.print(f"[yellow]varning: {outcome}: utfallsfilen har inga resultaträkningsrader för {year}; "
+                      f"basåret är planen omräknad med utfallets makro, inte ett bokslut. Lägg till "
+                      f"årsredovisningens rader och kör om.[/yellow]", soft_wrap=True)
+    short = [key for key, v in new.values.items()
+             if v.spec.coverage == "gles_noll" and key in ("satsningar", "effektivisering")
+             and np.any(np.asarray(v.data)[: -1] != 0) and np.asarray(v.data)[-1] == 0]
+    for key in short:
+        console.print(f"[yellow]varning: {key} har belopp till och med {new.slutar - 1} men inget för "
+                      f"{new.slutar}, det nya sista året; ange det i kostnader.yaml om det ska gälla.[/yellow]",
+                      soft_wrap=True)
     console.print("Granska källorna märkta 'Ombaserat' och 'att uppdatera' innan katalogen används "
                   f"(flerarsprognos check --assumptions {target}).", soft_wrap=True)
 
