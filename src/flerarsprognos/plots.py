@@ -153,7 +153,7 @@ def rur(result: xr.Dataset, titles: dict[str, str] | None = None, planslut: int 
                     label=f"Summa reserver: {names[scen]}")
         _year_axis(ax, years, planslut)
         _mnkr_axis(ax.yaxis)
-        ax.set_ylim(bottom=0)
+        ax.set_ylim(0, ax.get_ylim()[1] * 1.15)  # room for the value labels under the title
         ax.set_ylabel("mnkr, 31 december")
         ax.set_title("Resultatutjämningsreserv och resultatreserv")
         fig.legend(loc="outside lower center", frameon=False, ncols=2)

@@ -139,7 +139,7 @@ def _goal_table(result: xr.Dataset, scenario: str) -> str:
                 cells.append(f'<td class="ok" title="uppfyllt">{_e(shown)} ✓</td>')
             else:
                 cells.append(f'<td class="miss" title="ej uppfyllt; behov {_e(fmt.mnkr(gap))} mnkr">'
-                             f"{_e(shown)} ✗</td>")
+                             f"{_e(shown)} ✗ ({_e(fmt.mnkr(gap))})</td>")
         rows.append((labels.MAL[goal], cells, False))
     return _year_table(years, rows, "Mål")
 
@@ -267,7 +267,8 @@ def build_report(run, *, command: str = "", extras: ReportExtras | None = None,
         f'<p class="lead">{_e(_summary_sentence(result, "bas", planslut))}</p>',
         f'<div class="cards">{cards}</div>',
         "<h3>Finansiella mål, basalternativet</h3>",
-        '<p class="muted">Grönt ✓ = målet nås, rött ✗ = målet nås inte (håll muspekaren över för behovet i mnkr).</p>',
+        '<p class="muted">Grönt ✓ = målet nås, rött ✗ (x) = målet nås inte; x = mnkr i lägre kostnad eller '
+        "högre intäkt som behövs. Utan markering: målet gäller inte det året.</p>",
         _goal_table(result, "bas"),
         "</section>",
     ]
