@@ -282,7 +282,8 @@ def sobol(params: xr.Dataset, unc: Uncertainties, n: int, seed: int, outcome: st
          "forsta_ordningen_hog": (dims, boot.first_order.confidence_interval.high),
          "total_lag": (dims, boot.total_order.confidence_interval.low),
          "total_hog": (dims, boot.total_order.confidence_interval.high)},
-        coords={"year": years, "osakerhet": unc.names},
+        coords={"year": years, "osakerhet": unc.names,
+                "etikett": ("osakerhet", [f.label or f.name for f in unc.factors])},
         attrs={"utfall": outcome, "n_basprov": m, "konfidensniva": confidence},
     )
 
@@ -353,7 +354,8 @@ def sobol_table(res: xr.Dataset, scenario: str):
 
     years = res["year"].values
     t = Table(title=f"Sobolindex – {scenario}: årets resultat, första ordningen / totalt "
-                    f"({res.attrs['n_basprov']} basprov; konfidensintervall i sobol.csv)",
+                    f"({res.attrs['n_basprov']} basprov; konfidensintervall i sobol.csv; osäkerheterna "
+                    "antas oberoende, utan korrelationer)",
               title_justify="left", header_style="bold", show_edge=False)
     t.add_column("Osäkerhet", no_wrap=True)
     for y in years:
@@ -364,5 +366,6 @@ def sobol_table(res: xr.Dataset, scenario: str):
         for i in range(len(years)):
             s1, st = float(r["forsta_ordningen"][i]), float(r["total"][i])
             cells.append("–" if np.isnan(st) else f"{fmt.mnkr(s1, 2)} / {fmt.mnkr(st, 2)}")
-        t.add_row(str(u), *cells)
+        label = str(r["etikett"].values) if "etikett" in r.coords else str(u)
+        t.add_row(label, *cells)
     return t
