@@ -48,15 +48,18 @@ def step(i: int, year: int, state: State, rules: Rules, *, arets_resultat, efter
 
     # Reserving: only from the part of the lower of the two results above 1 % (2 %) of
     # skatter och bidrag, and only after open deficits are regained.
-    limit = np.where(ek_inkl_ansvarsforbindelse < 0, rules.reservation_limit_negative_equity,
-                     rules.reservation_limit)
-    room = np.minimum(arets_resultat, efter_justeringar) - limit * skatter_och_bidrag - open_before
-    room = np.maximum(room, 0.0) * rules.reservation_share
-    to_resultatreserv = year >= rules.resultatreserv_from
-    cap = np.maximum(rules.resultatreserv_cap * skatter_och_bidrag - state.resultatreserv, 0.0)
-    reserve_rr = np.where(to_resultatreserv, np.minimum(room, cap), 0.0)
-    reserve_rur = np.where(to_resultatreserv, 0.0, room)
-    reservering = reserve_rur + reserve_rr
+    if np.any(rules.reservation_share):
+        limit = np.where(ek_inkl_ansvarsforbindelse < 0, rules.reservation_limit_negative_equity,
+                         rules.reservation_limit)
+        room = np.minimum(arets_resultat, efter_justeringar) - limit * skatter_och_bidrag - open_before
+        room = np.maximum(room, 0.0) * rules.reservation_share
+        to_resultatreserv = year >= rules.resultatreserv_from
+        cap = np.maximum(rules.resultatreserv_cap * skatter_och_bidrag - state.resultatreserv, 0.0)
+        reserve_rr = np.where(to_resultatreserv, np.minimum(room, cap), 0.0)
+        reserve_rur = np.where(to_resultatreserv, 0.0, room)
+        reservering = reserve_rur + reserve_rr
+    else:  # no reservation decided in any scenario (the default): nothing to compute
+        reserve_rr = reserve_rur = reservering = np.zeros(np.shape(arets_resultat))
 
     # Using: only to cover a negative result after adjustments, never to create a surplus.
     need = np.maximum(-efter_justeringar, 0.0)

@@ -454,10 +454,14 @@ def finansiella_mal(*, params: _Params, rr, skatter_och_bidrag, bk_rows, br, ans
         blocks["varde"][j] = value
         blocks["malvarde"][j] = target
         met = blocks["uppfyllt"][j]
-        met[...] = gap <= 1e-9
-        met[np.isnan(gap)] = np.nan
+        np.less_equal(gap, 1e-9, out=met, casting="unsafe")
+        np.copyto(met, np.nan, where=np.isnan(gap))
         if goal in from_year:  # a goal not (yet) in force is shown but not judged
-            met[years[None, :] < col(from_year[goal])] = np.nan
+            not_yet = years[None, :] < compact(_scalar(params, from_year[goal]))[:, None]
+            if not_yet.shape[0] == 1:  # the same years for every scenario: whole columns
+                met[:, not_yet[0]] = np.nan
+            else:
+                np.copyto(met, np.nan, where=not_yet)
         blocks["gap_mnkr"][j] = gap
         for kind in kinds:
             out[kind][goal] = blocks[kind][j]
