@@ -63,6 +63,11 @@ AssumptionsOption = typer.Option(
 )
 
 
+ScenarioArgs = typer.Argument(
+    None, help="Scenariofiler (eller namn på medföljande scenarier, t.ex. hogre_loner). 'a.yaml+b.yaml' "
+               "lägger ihop två. Utan argument: bara basalternativet.", show_default=False)
+
+
 def out_dir_for(out: Path | None, label: str) -> Path:
     """--out as given, or outputs/<what ran> under the working directory."""
     return out if out is not None else Path("outputs") / label

@@ -9,15 +9,13 @@ import typer
 from . import app
 from .common import (
     AssumptionsOption,
+    ScenarioArgs,
     command_line,
     console,
     handles_bad_input,
     print_problems,
 )
 
-ScenarioArgs = typer.Argument(
-    None, help="Scenariofiler (eller namn på medföljande scenarier, t.ex. hogre_loner). 'a.yaml+b.yaml' "
-               "lägger ihop två. Utan argument: bara basalternativet.", show_default=False)
 SweepOption = typer.Option(
     None, "--svep", show_default=False,
     help="Svepfil (typ: svep) med axlarna inflation och löneökning, för tabellen och värmekartan. "

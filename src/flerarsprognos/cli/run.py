@@ -9,16 +9,13 @@ import typer
 from . import app
 from .common import (
     AssumptionsOption,
+    ScenarioArgs,
     command_line,
     console,
     handles_bad_input,
     out_dir_for,
     print_problems,
 )
-
-ScenarioArgs = typer.Argument(
-    None, help="Scenariofiler (eller namn på medföljande scenarier). 'a.yaml+b.yaml' lägger ihop två. "
-               "Utan argument körs bara basalternativet.", show_default=False)
 
 
 @app.command("run", help="Kör flerårsprognosen för basalternativet (bas) och varje scenario; "
