@@ -143,8 +143,6 @@ def evaluate_dask(base: xr.Dataset, experiment: Experiment, names: tuple[str, ..
     The year dimension is never chunked (it is the engine's recursion); chunks are cut along
     the scenarios, exactly as in :func:`evaluate`, so the numbers are identical.
     """
-    from distributed import as_completed
-
     n = experiment.n
     Y = base.sizes["year"]
     out = np.empty((n, Y, len(names)))
@@ -153,6 +151,13 @@ def evaluate_dask(base: xr.Dataset, experiment: Experiment, names: tuple[str, ..
     for s, e in chunks(n, chunk):
         fut = client.submit(evaluate_chunk, base_f, experiment.rows(s, e), names, pure=False)
         futures[fut] = (s, e)
+    return collect(futures, out, progress)
+
+
+def collect(futures: dict, out: np.ndarray, progress: Callable[[int], None] | None = None) -> np.ndarray:
+    """Write each finished dask task's rows into ``out[start:stop]`` as it completes."""
+    from distributed import as_completed
+
     for fut in as_completed(futures):
         s, e = futures[fut]
         out[s:e] = fut.result()

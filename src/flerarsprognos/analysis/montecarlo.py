@@ -20,7 +20,7 @@ import xarray as xr
 from ..io.assumptions import AssumptionSet
 from ..io.yamlfile import as_number, as_year
 from ..problems import Problems
-from .evaluate import evaluate
+from .evaluate import collect, evaluate
 from .factors import Experiment, Factor, check_factor
 from .spec import read_header
 
@@ -184,17 +184,10 @@ def montecarlo(params: xr.Dataset, unc: Uncertainties, n: int, seed: int, *, pro
     blocks = [(b0, min(b0 + BLOCK, n)) for b0 in range(0, n, BLOCK)]
     if client is not None:
         # One task per block; each worker draws its own block from (seed, block).
-        from distributed import as_completed
-
         params_f = client.scatter(params, broadcast=True)
         futures = {client.submit(mc_block, params_f, unc, n, seed, first_index, b0, b1, outcomes, pure=False): (b0, b1)
                    for b0, b1 in blocks}
-        for fut in as_completed(futures):
-            b0, b1 = futures[fut]
-            values[b0:b1] = fut.result()
-            if progress:
-                progress(b1 - b0)
-            fut.release()
+        collect(futures, values, progress)
     else:
         for b0, b1 in blocks:
             values[b0:b1] = mc_block(params, unc, n, seed, first_index, b0, b1, outcomes, threads=2)
