@@ -46,7 +46,7 @@ def test_many_problems_reported_together(assumptions_copy, tmp_path):
     edit(a / "pension.yaml", "    varde: 24.26", "    varde: 0.2426")  # löneskatt as a fraction under 'procent'
     edit(a / "region.yaml", "      2024: 283100", "      2024: -283100")  # negative population
     edit(a / "kostnader.yaml", "    varde: 55\n", "    varde: femtiofem\n")  # text where a number belongs
-    edit(a / "intakter.yaml", "      2023: 1850", "      2023: 1850,5")  # Swedish decimal comma
+    edit(a / "intakter.yaml", "      2023: 979", "      2023: 979,5")  # Swedish decimal comma
     edit(a / "finans.yaml", "varden: {2023: 4, 2024: 4, 2025: 4}", "varden: {2023: 4, 2024: .nan, 2025: 4}")  # NaN
     edit(a / "regler.yaml", "  mal_resultat:\n", "  mal_nettokostnadsandel:\n    enhet: procent\n    kalla: dubblett\n"
                                                  "    varde: 97\n  mal_resultat:\n")  # duplicate key
@@ -62,7 +62,7 @@ def test_many_problems_reported_together(assumptions_copy, tmp_path):
         ("pension.yaml", "loneskatt", "ser ut att vara angivet som andel"),
         ("region.yaml", "invanare [år 2024]", "utanför det möjliga intervallet"),
         ("kostnader.yaml", "personalkostnadsandel", "text ('femtiofem')"),
-        ("intakter.yaml", "inkomstutjamning [år 2023]", "decimalkomma"),
+        ("intakter.yaml", "lakemedelsbidrag [år 2023]", "decimalkomma"),
         ("finans.yaml", "finansiella_intakter [år 2024]", "NaN"),
         ("regler.yaml", "mal_nettokostnadsandel", "två gånger"),
     ]

@@ -39,10 +39,14 @@ def test_ten_ore_is_a_thousandth_of_the_skatteunderlag(res, base_result):
     np.testing.assert_allclose(effect(res, "skattesats", -1), -0.001 * su, atol=1e-6)
 
 
-def test_one_percent_skatteunderlag_is_one_percent_of_skatteintakterna(res, base_result):
-    skatt = base_result["resultatrakning"].sel(rr_post="skatteintakter").values
-    assert effect(res, "skatteunderlag")[0] == pytest.approx(76.6, abs=0.5)  # 1 % of 7 658
-    np.testing.assert_allclose(effect(res, "skatteunderlag"), 0.01 * skatt, rtol=1e-9, atol=1e-6)
+def test_one_percent_regional_skatteunderlag_is_mostly_equalised(res, base_result, params):
+    """+1 % of the region's own skatteunderlag: 1 % of skatteintäkterna (77 mnkr 2023) less
+    what the inkomstutjämning stops paying, its skattesats 9,11 % on the same 1 % (60 mnkr)."""
+    su = base_result["skatteunderlag"].values
+    skattesats = params["skattesats"].values
+    ts = float(params["inkomstutjamning_skattesats"])
+    assert effect(res, "skatteunderlag")[0] == pytest.approx(0.01 * 65565 * (0.1168 - 0.0911), abs=0.5)
+    np.testing.assert_allclose(effect(res, "skatteunderlag"), 0.01 * su * (skattesats - ts), rtol=1e-9, atol=1e-6)
 
 
 def test_hundred_mnkr_statsbidrag_is_hundred_mnkr_every_year(res):

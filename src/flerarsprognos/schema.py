@@ -74,7 +74,7 @@ UTJAMNING_LABELS = {
     "tillfalliga_bidrag": "tillfälliga bidrag",
 }
 UTJAMNINGSSYSTEM = ("inkomstutjamning", "kostnadsutjamning", "strukturbidrag", "regleringsbidrag")
-UTJAMNING_METHODS = ("fast", "folj_skatteunderlag", "per_invanare")
+UTJAMNING_METHODS = ("fast", "folj_skatteunderlag", "per_invanare", "inkomstutjamning")
 
 INVESTMENT_CATEGORIES = (
     "aterinvesteringar",
@@ -157,6 +157,13 @@ def _specs() -> list[Spec]:
     for comp in UTJAMNING_COMPONENTS:
         add(comp, "intakter", "mnkr", "horisont", f"Generellt statsbidrag/utjämning: {UTJAMNING_LABELS[comp]}",
             (-1e5, 1e5), component=True)
+
+    add("medelskattekraft_ingaende", "intakter", "kr_per_invanare", "skalar",
+        "Medelskattekraften i riket (skatteunderlag per invånare) året före basåret", (1e4, 1e7))
+    add("inkomstutjamning_garantiniva", "intakter", "rate", "skalar",
+        "Inkomstutjämningens garantinivå, andel av medelskattekraften", (0.5, 2.0), (1.0, 1.3))
+    add("inkomstutjamning_skattesats", "intakter", "rate", "skalar",
+        "Den länsvisa skattesats som inkomstutjämningen räknas med", (0.0, 0.3), (0.05, 0.15))
 
     # --- kostnader -------------------------------------------------------------------------
     add("plan_verksamhetens_intakter", "kostnader", "mnkr", "plan",

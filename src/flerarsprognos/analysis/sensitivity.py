@@ -45,7 +45,7 @@ def standard_steps(base_year: int) -> list[Step]:
         Step("kpi", "Prisökning (KPI och prisbasbelopp)",
              Factor("kpi", ("kpi", "prisbasbelopp_forandring"), "forskjutning", "procent"),
              1.0, "+1 procentenhet", "-1 procentenhet"),
-        Step("skatteunderlag", "Skatteunderlag i regionen (nivå, utan utjämningens motverkan)",
+        Step("skatteunderlag", "Skatteunderlag i regionen (nivå; utjämningen motverkar)",
              Factor("skatteunderlag", ("skatteunderlag_ingaende",), "relativ", "procent"),
              1.0, "+1 %", "-1 %"),
         Step("skattesats", "Skattesats", Factor("skattesats", ("skattesats",), "forskjutning", "procent"),

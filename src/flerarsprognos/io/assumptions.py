@@ -219,6 +219,11 @@ def _fill_years(spec: Spec, given: dict[int, float], extension: str, file: str, 
     for y, x in given.items():
         data[y - horizon.basar] = x
     coverage = spec.coverage
+    if spec.component and method == "inkomstutjamning":
+        for y in sorted(given):
+            problems.warn(file, key, "metoden inkomstutjamning räknar fram beloppet ur skatteunderlaget; "
+                                     "värdet används inte", y)
+        return data, extended
     if spec.component and method == "folj_skatteunderlag":
         if horizon.basar not in given:
             problems.error(file, key, "metoden folj_skatteunderlag behöver ett värde för basåret",

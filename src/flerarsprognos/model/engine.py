@@ -21,6 +21,8 @@ from . import balanskrav as bk
 from .costs import new_depreciation, project_costs
 from .pension import project_pension
 from .revenue import (
+    inkomstutjamning,
+    medelskattekraft,
     population_factor,
     skatteintakter,
     skatteunderlag,
@@ -161,8 +163,14 @@ def project(params: xr.Dataset) -> xr.Dataset:
     su = skatteunderlag(scal("skatteunderlag_ingaende"), su_growth, pop)
     skatt = skatteintakter(su, path("skattesats"), path("slutavrakning_korrigering"))
     # Component first: each component is one contiguous block (cheap to stack and to sum).
+    mk = medelskattekraft(scal("medelskattekraft_ingaende"), su_growth, path("befolkning_riket_forandring"))
+
+    def formula():  # the law's inkomstutjämning, computed only if a scenario uses it
+        return inkomstutjamning(su, mk, path("invanare"), scal("inkomstutjamning_garantiniva"),
+                                scal("inkomstutjamning_skattesats"))
+
     components = np.stack([
-        utjamning_component(scal(f"metod_{c}"), path(c), su_growth, pop, path("invanare"))
+        utjamning_component(scal(f"metod_{c}"), path(c), su_growth, pop, path("invanare"), formula)
         for c in UTJAMNING_COMPONENTS], axis=0)
     bidrag = components.sum(axis=0)
     skatter_och_bidrag = skatt + bidrag
@@ -377,6 +385,7 @@ def project(params: xr.Dataset) -> xr.Dataset:
                                       coords={"komponent": list(UTJAMNING_COMPONENTS)}),
             "utjamningssystem": (dims, sum(components[UTJAMNING_COMPONENTS.index(c)] for c in UTJAMNINGSSYSTEM)),
             "skatteunderlag": (dims, su),
+            "medelskattekraft": (dims, np.broadcast_to(mk, p.shape)),
             "skatteunderlag_forandring_effektiv": (dims, su_growth),
             "skatter_och_bidrag": (dims, skatter_och_bidrag),
             "kostnader_fore_atgarder": (dims, costs["kostnader_fore_atgarder"]),

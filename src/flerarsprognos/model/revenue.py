@@ -46,8 +46,25 @@ def skatteintakter(su, skattesats, slutavrakning_korrigering) -> np.ndarray:
     return su * skattesats + slutavrakning_korrigering
 
 
-def utjamning_component(method_code, values, su_growth, pop_factor, invanare) -> np.ndarray:
-    """One component by its method: `fast`, `folj_skatteunderlag` or `per_invanare`.
+def medelskattekraft(ingaende, su_growth, befolkning_riket_forandring) -> np.ndarray:
+    """The national SU per invånare (kr): grows with the national SU over the population."""
+    return np.asarray(ingaende)[..., None] * cumprod((1.0 + su_growth) / (1.0 + befolkning_riket_forandring))
+
+
+def inkomstutjamning(su, medelskattekraft, invanare, garantiniva, skattesats) -> np.ndarray:
+    """Lag (2004:773) 3–5 §§: bidrag (or avgift, if negative) = skattesats ·
+    (garantinivå · medelskattekraft · invånare − regionens skatteunderlag), in mnkr.
+
+    A shock to the region's own skatteunderlag is mostly equalised; a nationwide one moves the
+    medelskattekraft too and is equalised only in part.
+    """
+    garanti = np.asarray(garantiniva)[..., None] * medelskattekraft * invanare / 1e6
+    return np.asarray(skattesats)[..., None] * (garanti - su)
+
+
+def utjamning_component(method_code, values, su_growth, pop_factor, invanare, formula=None) -> np.ndarray:
+    """One component by its method: `fast`, `folj_skatteunderlag`, `per_invanare` or
+    `inkomstutjamning` (the law's formula, given as ``formula``).
 
     `folj_skatteunderlag` starts from the base-year amount and grows with the national SU
     growth times the population share, as the inkomstutjämning's guarantee follows the
@@ -56,7 +73,11 @@ def utjamning_component(method_code, values, su_growth, pop_factor, invanare) ->
     values = np.asarray(values, dtype=float)
     shape = np.broadcast_shapes(values.shape, su_growth.shape, pop_factor.shape)
     code = np.asarray(method_code)[..., None]
-    fast, folj, per_inv = (UTJAMNING_METHODS.index(m) for m in ("fast", "folj_skatteunderlag", "per_invanare"))
+    fast, folj, per_inv, formel = (UTJAMNING_METHODS.index(m) for m in
+                                   ("fast", "folj_skatteunderlag", "per_invanare", "inkomstutjamning"))
+
+    def by_formula():
+        return np.array(np.broadcast_to(formula() if callable(formula) else np.zeros(shape), shape))
 
     def follow():
         growth = np.broadcast_to((1.0 + su_growth) * pop_factor, shape).copy()
@@ -75,8 +96,12 @@ def utjamning_component(method_code, values, su_growth, pop_factor, invanare) ->
             return follow()
         if first == per_inv:
             return np.array(per_capita())
+        if first == formel:
+            return by_formula()
         return np.zeros(shape)
     out = np.where(code == fast, np.broadcast_to(values, shape), 0.0)
     out = np.where(code == folj, follow(), out)
     out = np.where(code == per_inv, per_capita(), out)
+    if (code == formel).any():
+        out = np.where(code == formel, by_formula(), out)
     return out
