@@ -59,16 +59,10 @@ def default_uncertainties_file() -> Path:
 def read_uncertainties(path: Path, aset: AssumptionSet, problems: Problems) -> Uncertainties | None:
     """Read and validate the uncertainty file: keys, units, sd > 0, a valid correlation matrix."""
     path = Path(path)
-    data = read_header(path, problems, "osakerheter")
+    data = read_header(path, problems, "osakerheter", FILE_KEYS)
     if data is None:
         return None
     file = str(path)
-    for k in data:
-        if k not in FILE_KEYS:
-            problems.error(file, str(k), f"okänd nyckel (tillåtna: {', '.join(sorted(FILE_KEYS))})")
-    for k in ("titel", "beskrivning", "kalla"):
-        if not isinstance(data.get(k), str) or not data[k].strip():
-            problems.error(file, k, "saknas i filens huvud")
     first = as_year(data.get("fran_ar", aset.basar))
     if first is None or not (aset.basar <= first <= aset.slutar):
         problems.error(file, "fran_ar", f"'{data.get('fran_ar')}' är inget år i horisonten {aset.basar}–{aset.slutar}")

@@ -85,8 +85,13 @@ class SweepSpec:
         return bool(self.axes)
 
 
-def read_header(path: Path, problems: Problems, kind: str) -> dict | None:
-    """Read a spec-like file and check its ``typ``; None if unreadable."""
+def read_header(path: Path, problems: Problems, kind: str, allowed: set[str] | None = None,
+                what: str = "filens") -> dict | None:
+    """Read a spec-like file and check its ``typ``; None if unreadable.
+
+    With ``allowed``, also report unknown top-level keys and a missing titel, beskrivning or
+    kalla (``what`` names the file in that message: "svepets", "filens").
+    """
     path = Path(path)
     if not path.is_file():
         problems.error(path, None, "filen finns inte")
@@ -100,6 +105,13 @@ def read_header(path: Path, problems: Problems, kind: str) -> dict | None:
     if data.get("typ") != kind:
         problems.error(path, "typ", f"ska vara '{kind}' (är '{data.get('typ')}')")
         return None
+    if allowed is not None:
+        for k in data:
+            if k not in allowed:
+                problems.error(str(path), str(k), f"okänd nyckel (tillåtna: {', '.join(sorted(allowed))})")
+        for k in ("titel", "beskrivning", "kalla"):
+            if not isinstance(data.get(k), str) or not data[k].strip():
+                problems.error(str(path), k, f"saknas i {what} huvud")
     return data
 
 
@@ -229,16 +241,10 @@ def _paths(factor: Factor, raw: Any, aset: AssumptionSet, file: str, where: str,
 def read_sweep_spec(path: Path, aset: AssumptionSet, problems: Problems) -> SweepSpec | None:
     """Read and validate a sweep spec against the assumption set it will vary."""
     path = Path(path)
-    data = read_header(path, problems, "svep")
+    data = read_header(path, problems, "svep", SPEC_KEYS, "svepets")
     if data is None:
         return None
     file = str(path)
-    for k in data:
-        if k not in SPEC_KEYS:
-            problems.error(file, str(k), f"okänd nyckel (tillåtna: {', '.join(sorted(SPEC_KEYS))})")
-    for k in ("titel", "beskrivning", "kalla"):
-        if not isinstance(data.get(k), str) or not data[k].strip():
-            problems.error(file, k, "saknas i svepets huvud")
     spec = SweepSpec(path=path, title=str(data.get("titel", path.stem)), description=str(data.get("beskrivning", "")),
                      source=str(data.get("kalla", "")), baseline=str(data.get("baslinje", "bas")))
     if ("axlar" in data) == ("design" in data):
