@@ -154,7 +154,7 @@ def test_unwritable_output_loses_nothing(tmp_path):
 
 def test_failed_write_leaves_previous_results(tmp_path, monkeypatch):
     """A run that fails half-way through writing renames nothing."""
-    from flerarsprognos.io import output
+    from flerarsprognos.output import files as output
 
     out = tmp_path / "ut"
     assert run_cli("run", "--out", str(out), "--quiet").exit_code == 0

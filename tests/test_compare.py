@@ -10,7 +10,7 @@ import pytest
 from typer.testing import CliRunner
 
 from flerarsprognos.cli import app
-from flerarsprognos.compare import (
+from flerarsprognos.utfall.compare import (
     PlanSource,
     commentary,
     compare,
@@ -20,7 +20,7 @@ from flerarsprognos.compare import (
     plan_mot_utfall_frame,
     sentence,
 )
-from flerarsprognos.outcome import read_outcome
+from flerarsprognos.io.utfallsfil import read_outcome
 
 EXAMPLES = Path(__file__).resolve().parents[1] / "examples" / "utfall"
 
@@ -234,10 +234,10 @@ def test_cli_budget_files_as_plan_vintages(tmp_path):
 
 
 def test_outcome_su_growth_is_not_moved_again_by_outcome_wages(tmp_path):
-    from flerarsprognos.compare import with_outcome_macro
+    from flerarsprognos.utfall.compare import with_outcome_macro
     from flerarsprognos.io.assumptions import load_assumptions
     from flerarsprognos.model.engine import project
-    from flerarsprognos.params import build_params
+    from flerarsprognos.io.params import build_params
     from flerarsprognos.paths import default_assumptions_dir
 
     p = tmp_path / "makro.csv"

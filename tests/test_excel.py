@@ -17,9 +17,9 @@ import pytest
 import xarray as xr
 from typer.testing import CliRunner
 
-from flerarsprognos import excel, labels
+from flerarsprognos.output import excel, labels
 from flerarsprognos.cli import app
-from flerarsprognos.excel import BK_FORMULAS, BR_FORMULAS, RR_FORMULAS, SHEETS, Extras, write_workbook
+from flerarsprognos.output.excel import BK_FORMULAS, BR_FORMULAS, RR_FORMULAS, SHEETS, Extras, write_workbook
 from flerarsprognos.problems import InputError
 
 REF = re.compile(r"(?:'((?:[^']|'')+)'|([A-Za-z_][\w.]*))?!?\$?([A-Z]{1,3})\$?(\d+)")
@@ -436,7 +436,7 @@ def test_cli_export_with_the_analyses(tmp_path, default_run):
 
 
 def test_cli_export_with_plan_mot_utfall(tmp_path):
-    pytest.importorskip("flerarsprognos.compare")
+    pytest.importorskip("flerarsprognos.utfall.compare")
     from pathlib import Path
 
     example = Path(__file__).resolve().parents[1] / "examples" / "utfall" / "hsn_2024.csv"

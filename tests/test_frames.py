@@ -8,7 +8,7 @@ import pytest
 from typer.testing import CliRunner
 
 from flerarsprognos.cli import app
-from flerarsprognos.frames import buildup_frame, read_frames, waterfall
+from flerarsprognos.utfall.ramar import buildup_frame, read_frames, waterfall
 from flerarsprognos.problems import InputError
 
 RAMAR = Path(__file__).resolve().parents[1] / "examples" / "ramar"

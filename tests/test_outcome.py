@@ -8,7 +8,7 @@ import pytest
 from typer.testing import CliRunner
 
 from flerarsprognos.cli import app
-from flerarsprognos.outcome import parse_number, read_outcome
+from flerarsprognos.io.utfallsfil import parse_number, read_outcome
 from flerarsprognos.problems import InputError
 
 EXAMPLES = Path(__file__).resolve().parents[1] / "examples" / "utfall"

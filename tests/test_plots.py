@@ -10,7 +10,7 @@ import xarray as xr
 from matplotlib.image import imread
 from typer.testing import CliRunner
 
-from flerarsprognos import fmt, plots
+from flerarsprognos.output import fmt, plots
 from flerarsprognos.cli import app
 from flerarsprognos.runner import run
 

@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 
 from flerarsprognos.io.assumptions import load_assumptions
 from flerarsprognos.model.engine import project
-from flerarsprognos.params import build_params
+from flerarsprognos.io.params import build_params
 from flerarsprognos.paths import default_assumptions_dir
 
 BASE = load_assumptions(default_assumptions_dir())

@@ -10,14 +10,14 @@ import pytest
 from typer.testing import CliRunner
 
 from flerarsprognos.cli import app
-from flerarsprognos.compare import with_outcome_macro
+from flerarsprognos.utfall.compare import with_outcome_macro
 from flerarsprognos.io.assumptions import load_assumptions
 from flerarsprognos.model.engine import project
-from flerarsprognos.outcome import read_outcome
-from flerarsprognos.params import build_params
+from flerarsprognos.io.utfallsfil import read_outcome
+from flerarsprognos.io.params import build_params
 from flerarsprognos.paths import default_assumptions_dir
 from flerarsprognos.problems import InputError
-from flerarsprognos.rebase import rebase
+from flerarsprognos.utfall.rebase import rebase
 
 MAKRO = Path(__file__).resolve().parents[1] / "examples" / "utfall" / "region_2024_makro.csv"
 

@@ -13,9 +13,9 @@ import pytest
 from matplotlib.image import imread
 from typer.testing import CliRunner
 
-from flerarsprognos import fmt, labels
+from flerarsprognos.output import fmt, labels
 from flerarsprognos.cli import app
-from flerarsprognos.report import build_report, write_report
+from flerarsprognos.output.report import build_report, write_report
 from flerarsprognos.problems import InputError
 
 runner = CliRunner()

@@ -1,3 +1,3 @@
-from .cli import main
+from flerarsprognos.cli import main
 
 main()

@@ -11,12 +11,12 @@ from pathlib import Path
 
 import xarray as xr
 
-from .io.assumptions import AssumptionSet, load_assumptions
-from .io.scenarios import apply_scenarios, read_scenario_arg
-from .model.engine import project
-from .params import build_params
-from .paths import default_assumptions_dir, resolve_scenario
-from .problems import Problem, Problems
+from flerarsprognos.io.assumptions import AssumptionSet, load_assumptions
+from flerarsprognos.io.scenarios import apply_scenarios, read_scenario_arg
+from flerarsprognos.model.engine import project
+from flerarsprognos.io.params import build_params
+from flerarsprognos.paths import default_assumptions_dir, resolve_scenario
+from flerarsprognos.problems import Problem, Problems
 
 
 @dataclass

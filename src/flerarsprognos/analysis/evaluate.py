@@ -12,7 +12,7 @@ from collections.abc import Callable
 import numpy as np
 import xarray as xr
 
-from .factors import Experiment, vary
+from flerarsprognos.analysis.factors import Experiment, vary
 
 # Outcomes (scenario × year) an analysis can keep, from the engine's result Dataset.
 OUTCOMES: dict[str, str] = {
@@ -91,7 +91,7 @@ def reuse_freed_memory() -> None:
 
 def evaluate_chunk(base: xr.Dataset, experiment: Experiment, names: tuple[str, ...]) -> np.ndarray:
     """One vectorised engine call over the experiment's rows; (rows, year, outcome)."""
-    from ..model.engine import project
+    from flerarsprognos.model.engine import project
 
     reuse_freed_memory()
     return outcomes_of(project(vary(base, experiment)), names)

@@ -22,15 +22,15 @@ from dataclasses import dataclass, field
 import numpy as np
 import xarray as xr
 
-from ..io.assumptions import (
+from flerarsprognos.io.assumptions import (
     AssumptionSet,
     expected_units,
     file_unit_ok,
     suggest,
     to_canonical,
 )
-from ..problems import Problems
-from ..schema import SPECS
+from flerarsprognos.problems import Problems
+from flerarsprognos.io.schema import SPECS
 
 MODES = ("forskjutning", "relativ", "niva")
 
@@ -74,7 +74,7 @@ class Experiment:
 
 def baseline_params(aset: AssumptionSet, base: AssumptionSet) -> xr.Dataset:
     """The parameter Dataset of one assumption set, without a scenario dimension."""
-    from ..params import build_params
+    from flerarsprognos.io.params import build_params
 
     return build_params([aset], base).isel(scenario=0, drop=True)
 
@@ -123,7 +123,7 @@ def check_factor(factor: Factor, aset: AssumptionSet, file: str, where: str, pro
 def check_bounds(factors: list[Factor], lo: dict[str, np.ndarray], hi: dict[str, np.ndarray],
                  base: xr.Dataset, file: str, where: dict[str, str], problems: Problems) -> None:
     """Report keys whose varied values leave the schema's possible range (at the extremes)."""
-    from ..io.assumptions import from_canonical
+    from flerarsprognos.io.assumptions import from_canonical
 
     for name in ("lo", "hi"):
         table = lo if name == "lo" else hi

@@ -55,7 +55,7 @@ def goalseek(params: xr.Dataset, goal: str, lever: str, max_iter: int = 40) -> x
 
     ``params`` has a ``scenario`` dimension (as from :func:`flerarsprognos.runner.run`).
     """
-    from ..model.engine import project
+    from flerarsprognos.model.engine import project
 
     if goal not in GOALS:
         raise ValueError(goal)
@@ -134,7 +134,7 @@ def goalseek_table(res: xr.Dataset):
 def goalseek_rich(res: xr.Dataset, scenario: str):
     from rich.table import Table
 
-    from .. import fmt
+    from flerarsprognos.output import fmt
 
     goal, lever = res.attrs["mal"], res.attrs["styrmedel"]
     r = res.sel(scenario=scenario)

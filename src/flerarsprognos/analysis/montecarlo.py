@@ -17,12 +17,12 @@ from pathlib import Path
 import numpy as np
 import xarray as xr
 
-from ..io.assumptions import AssumptionSet
-from ..io.yamlfile import as_number, as_year
-from ..problems import Problems
-from .evaluate import collect, evaluate
-from .factors import Experiment, Factor, check_factor
-from .spec import read_header
+from flerarsprognos.io.assumptions import AssumptionSet
+from flerarsprognos.io.yamlfile import as_number, as_year
+from flerarsprognos.problems import Problems
+from flerarsprognos.analysis.evaluate import collect, evaluate
+from flerarsprognos.analysis.factors import Experiment, Factor, check_factor
+from flerarsprognos.analysis.spec import read_header
 
 BLOCK = 65_536
 PERCENTILES = (5, 10, 25, 50, 75, 90, 95)
@@ -51,7 +51,7 @@ class Uncertainties:
 
 
 def default_uncertainties_file() -> Path:
-    from ..paths import default_scenarios_dir
+    from flerarsprognos.paths import default_scenarios_dir
 
     return default_scenarios_dir() / "osakerheter.yaml"
 
@@ -302,7 +302,7 @@ def mc_long_table(res: xr.Dataset, scenario: str):
 def mc_tables(res: xr.Dataset, scenario: str):
     from rich.table import Table
 
-    from .. import fmt
+    from flerarsprognos.output import fmt
 
     years = res["year"].values
     out = []
@@ -337,7 +337,7 @@ def sobol_long_table(res: xr.Dataset, scenario: str):
 def sobol_table(res: xr.Dataset, scenario: str):
     from rich.table import Table
 
-    from .. import fmt
+    from flerarsprognos.output import fmt
 
     years = res["year"].values
     t = Table(title=f"Sobolindex – {scenario}: årets resultat, första ordningen / totalt "

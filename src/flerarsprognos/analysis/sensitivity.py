@@ -14,8 +14,8 @@ import numpy as np
 import pandas as pd
 import xarray as xr
 
-from .evaluate import evaluate
-from .factors import Experiment, Factor
+from flerarsprognos.analysis.evaluate import evaluate
+from flerarsprognos.analysis.factors import Experiment, Factor
 
 
 @dataclass(frozen=True)
@@ -108,7 +108,7 @@ def sensitivity_table(result: xr.Dataset, scenario: str = "bas") -> pd.DataFrame
 def rich_table(result: xr.Dataset, post: str, scenario: str):
     from rich.table import Table
 
-    from .. import fmt
+    from flerarsprognos.output import fmt
 
     title = {"arets_resultat": "årets resultat", "balanskravsresultat": "balanskravsresultatet"}[post]
     t = Table(title=f"Känslighetsanalys – {scenario}: effekt på {title}, mnkr", title_justify="left",

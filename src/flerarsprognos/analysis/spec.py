@@ -34,11 +34,11 @@ from typing import Any
 
 import numpy as np
 
-from ..io.assumptions import AssumptionSet
-from ..io.yamlfile import as_number, as_year, read_yaml
-from ..problems import Problems
-from .evaluate import OUTCOMES
-from .factors import MODES, Factor, check_factor
+from flerarsprognos.io.assumptions import AssumptionSet
+from flerarsprognos.io.yamlfile import as_number, as_year, read_yaml
+from flerarsprognos.problems import Problems
+from flerarsprognos.analysis.evaluate import OUTCOMES
+from flerarsprognos.analysis.factors import MODES, Factor, check_factor
 
 SPEC_KEYS = {"typ", "titel", "beskrivning", "kalla", "baslinje", "axlar", "design", "tabell"}
 FACTOR_KEYS = {"etikett", "nycklar", "andring", "enhet", "ar", "fran_ar", "fran", "till", "steg", "varden",

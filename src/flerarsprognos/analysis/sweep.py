@@ -12,20 +12,20 @@ import numpy as np
 import pandas as pd
 import xarray as xr
 
-from ..problems import Problems
-from .evaluate import DEFAULT_CHUNK, DEFAULT_OUTCOMES, OUTCOMES, evaluate, evaluate_dask
-from .factors import Experiment, baseline_params, check_bounds
-from .spec import SweepSpec, read_sweep_spec
+from flerarsprognos.problems import Problems
+from flerarsprognos.analysis.evaluate import DEFAULT_CHUNK, DEFAULT_OUTCOMES, OUTCOMES, evaluate, evaluate_dask
+from flerarsprognos.analysis.factors import Experiment, baseline_params, check_bounds
+from flerarsprognos.analysis.spec import SweepSpec, read_sweep_spec
 
 
 def load_sweep(spec_file: Path, assumptions: Path | None = None):
     """Read the spec and its baseline; raise InputError with every problem found."""
-    from ..runner import load_sets
+    from flerarsprognos.runner import load_sets
 
     problems = Problems()
     spec_file = Path(spec_file)
     # The baseline named in the spec is read first, so keys and units are checked against it.
-    from .spec import read_header
+    from flerarsprognos.analysis.spec import read_header
 
     header = read_header(spec_file, problems, "svep")
     problems.raise_if_errors()
@@ -53,7 +53,7 @@ def load_sweep(spec_file: Path, assumptions: Path | None = None):
 
 
 def _resolve_baseline(name: str, spec_file: Path) -> str:
-    from ..paths import resolve_scenario
+    from flerarsprognos.paths import resolve_scenario
 
     beside = spec_file.with_name(name if name.endswith(".yaml") else f"{name}.yaml")
     return str(beside) if beside.is_file() else resolve_scenario(name)
@@ -187,7 +187,7 @@ def grid_table(ds: xr.Dataset, spec: SweepSpec):
     """Rows = first axis, columns = second, cells = the outcome in the chosen year and goals met."""
     from rich.table import Table
 
-    from .. import fmt
+    from flerarsprognos.output import fmt
 
     year = spec.table_year
     rows, cols = spec.table_rows, spec.table_columns
@@ -223,7 +223,7 @@ def grid_table(ds: xr.Dataset, spec: SweepSpec):
 
 
 def _axis_value_text(spec: SweepSpec, name: str, value) -> str:
-    from .. import fmt
+    from flerarsprognos.output import fmt
 
     axis = next(a for a in spec.axes if a.factor.name == name)
     if axis.paths is not None:
@@ -240,7 +240,7 @@ def design_summary(ds: xr.Dataset, outcome: str = "arets_resultat"):
     """Percentiles per year and the share of scenarios meeting each goal."""
     from rich.table import Table
 
-    from .. import fmt
+    from flerarsprognos.output import fmt
 
     years = ds["year"].values
     t = Table(title=f"{OUTCOMES[outcome]}: fördelning över {fmt.mnkr(ds.sizes['scenario'])} scenarier",

@@ -17,10 +17,10 @@ app = typer.Typer(
 )
 
 # Command modules (each registers its commands on `app` when imported).
-from . import run as _run  # noqa: E402,F401
-from . import analysis as _analysis  # noqa: E402,F401
-from . import export as _export  # noqa: E402,F401
-from . import compare as _compare  # noqa: E402,F401
+from flerarsprognos.cli import run as _run  # noqa: E402,F401
+from flerarsprognos.cli import analysis as _analysis  # noqa: E402,F401
+from flerarsprognos.cli import export as _export  # noqa: E402,F401
+from flerarsprognos.cli import compare as _compare  # noqa: E402,F401
 
 
 def main() -> None:

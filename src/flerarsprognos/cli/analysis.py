@@ -7,8 +7,8 @@ from pathlib import Path
 
 import typer
 
-from . import app
-from .common import (
+from flerarsprognos.cli import app
+from flerarsprognos.cli.common import (
     AssumptionsOption,
     command_line,
     console,
@@ -47,7 +47,7 @@ def _progress(total: int, label: str, quiet: bool):
 
 
 def _bad(file, key: str, message: str):
-    from ..problems import InputError, Problem
+    from flerarsprognos.problems import InputError, Problem
 
     raise InputError([Problem(str(file), key, message)])
 
@@ -70,10 +70,10 @@ def sweep_command(
     chunk: int = typer.Option(65_536, "--chunk", help="Scenarier per beräkningsblock (anrop av modellen)."),
     quiet: bool = QuietOption,
 ):
-    from ..analysis import sweep as sw
-    from ..analysis.evaluate import close_client, dask_client
-    from ..io.output import netcdf, provenance, table_csv, write_all
-    from ..paths import resolve_scenario
+    from flerarsprognos.analysis import sweep as sw
+    from flerarsprognos.analysis.evaluate import close_client, dask_client
+    from flerarsprognos.output.files import netcdf, provenance, table_csv, write_all
+    from flerarsprognos.paths import resolve_scenario
 
     if chunk <= 0:
         _bad("--chunk", "chunk", f"ska vara ett positivt heltal (är {chunk})")
@@ -113,11 +113,11 @@ def sensitivity_command(
                              help="Katalog för kanslighet.csv. Utan flaggan: outputs/kanslighet_<scenario>/."),
     quiet: bool = QuietOption,
 ):
-    from ..analysis.factors import baseline_params
-    from ..analysis.sensitivity import rich_table, sensitivity, sensitivity_table
-    from ..io.output import netcdf, provenance, table_csv, write_all
-    from ..problems import Problems
-    from ..runner import load_sets
+    from flerarsprognos.analysis.factors import baseline_params
+    from flerarsprognos.analysis.sensitivity import rich_table, sensitivity, sensitivity_table
+    from flerarsprognos.output.files import netcdf, provenance, table_csv, write_all
+    from flerarsprognos.problems import Problems
+    from flerarsprognos.runner import load_sets
 
     problems = Problems()
     base, sets = load_sets(assumptions, [scenario] if scenario else [], problems)
@@ -135,10 +135,10 @@ def sensitivity_command(
 
 
 def _load_uncertainties(assumptions, scenario, file):
-    from ..analysis.factors import baseline_params
-    from ..analysis.montecarlo import default_uncertainties_file, read_uncertainties
-    from ..problems import Problems
-    from ..runner import load_sets
+    from flerarsprognos.analysis.factors import baseline_params
+    from flerarsprognos.analysis.montecarlo import default_uncertainties_file, read_uncertainties
+    from flerarsprognos.problems import Problems
+    from flerarsprognos.runner import load_sets
 
     problems = Problems()
     base, sets = load_sets(assumptions, [scenario] if scenario else [], problems)
@@ -169,9 +169,9 @@ def montecarlo_command(
                                   help="Adress till en befintlig dask-schemaläggare; innebär --dask."),
     quiet: bool = QuietOption,
 ):
-    from ..analysis.evaluate import close_client, dask_client
-    from ..analysis.montecarlo import mc_long_table, mc_tables, montecarlo
-    from ..io.output import netcdf, provenance, table_csv, write_all
+    from flerarsprognos.analysis.evaluate import close_client, dask_client
+    from flerarsprognos.analysis.montecarlo import mc_long_table, mc_tables, montecarlo
+    from flerarsprognos.output.files import netcdf, provenance, table_csv, write_all
 
     if n <= 0:
         _bad("--n", "n", f"antalet dragningar ska vara ett positivt heltal (är {n})")
@@ -210,8 +210,8 @@ def sobol_command(
                              help="Katalog för resultatet. Utan flaggan: outputs/sobol_<scenario>/."),
     quiet: bool = QuietOption,
 ):
-    from ..analysis.montecarlo import sobol, sobol_long_table, sobol_table
-    from ..io.output import netcdf, provenance, table_csv, write_all
+    from flerarsprognos.analysis.montecarlo import sobol, sobol_long_table, sobol_table
+    from flerarsprognos.output.files import netcdf, provenance, table_csv, write_all
 
     if n <= 0:
         _bad("--n", "n", f"ska vara ett positivt heltal (är {n})")
@@ -243,16 +243,16 @@ def goalseek_command(
                              help="Katalog för malsokning.csv. Utan flaggan: outputs/malsokning_<mål>_<styrmedel>/."),
     quiet: bool = QuietOption,
 ):
-    from ..analysis.goalseek import (
+    from flerarsprognos.analysis.goalseek import (
         GOALS,
         LEVERS,
         goalseek,
         goalseek_rich,
         goalseek_table,
     )
-    from ..io.output import netcdf, provenance, table_csv, write_all
-    from ..problems import InputError, Problem
-    from ..runner import run
+    from flerarsprognos.output.files import netcdf, provenance, table_csv, write_all
+    from flerarsprognos.problems import InputError, Problem
+    from flerarsprognos.runner import run
 
     bad = []
     if goal not in GOALS:

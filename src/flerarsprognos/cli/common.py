@@ -11,7 +11,7 @@ from typing import Any
 import typer
 from rich.console import Console
 
-from ..problems import InputError, Problem
+from flerarsprognos.problems import InputError, Problem
 
 # Wide enough for a label and six years even when the output is piped (rich defaults to 80).
 console = Console(highlight=False, width=None if sys.stdout.isatty() else 140)

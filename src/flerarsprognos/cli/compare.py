@@ -6,8 +6,8 @@ from pathlib import Path
 
 import typer
 
-from . import app
-from .common import (
+from flerarsprognos.cli import app
+from flerarsprognos.cli.common import (
     command_line,
     console,
     handles_bad_input,
@@ -18,10 +18,10 @@ from .common import (
 
 def load_plan(arg: str, problems):
     """A plan argument: an assumption directory, 'standard' (the built-in one), or a budget file."""
-    from ..compare import plan_from_file, plan_from_result
-    from ..outcome import read_outcome
-    from ..paths import default_assumptions_dir
-    from ..runner import run
+    from flerarsprognos.utfall.compare import plan_from_file, plan_from_result
+    from flerarsprognos.io.utfallsfil import read_outcome
+    from flerarsprognos.paths import default_assumptions_dir
+    from flerarsprognos.runner import run
 
     path = Path(arg)
     if arg == "standard" or path.is_dir():
@@ -35,8 +35,8 @@ def load_plan(arg: str, problems):
 def _table(comparison, organisation: str, year: int):
     from rich.table import Table
 
-    from .. import fmt
-    from ..compare import plan_mot_utfall_frame
+    from flerarsprognos.output import fmt
+    from flerarsprognos.utfall.compare import plan_mot_utfall_frame
 
     df = plan_mot_utfall_frame(comparison)
     df = df[(df["organisation"] == organisation) & (df["ar"] == year)]
@@ -89,10 +89,10 @@ def compare_command(
                                                         "(felkod 2, inget skrivs). Utan flaggan: de rapporteras."),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="Skriv inga tabeller, bara var filerna hamnade."),
 ):
-    from .. import compare as cmp
-    from ..io.output import atomic_path, table_csv, write_all
-    from ..outcome import read_outcome
-    from ..problems import InputError, Problem, Problems
+    from flerarsprognos.utfall import compare as cmp
+    from flerarsprognos.output.files import atomic_path, table_csv, write_all
+    from flerarsprognos.io.utfallsfil import read_outcome
+    from flerarsprognos.problems import InputError, Problem, Problems
 
     problems = Problems()
     outcome_file = read_outcome(outcome, problems, sheet=sheet)
@@ -155,8 +155,8 @@ def _text(content: str):
 
 
 def _print(comparison) -> None:
-    from .. import fmt
-    from ..compare import commentary
+    from flerarsprognos.output import fmt
+    from flerarsprognos.utfall.compare import commentary
 
     for org in dict.fromkeys(ln.organisation for ln in comparison.lines):
         for y in comparison.years:
@@ -230,10 +230,10 @@ def allocate_command(
     import pandas as pd
     from rich.table import Table
 
-    from .. import fmt
-    from ..frames import buildup_frame, ramar_frame, read_frames, waterfall
-    from ..io.output import table_csv, write_all
-    from ..problems import Problems
+    from flerarsprognos.output import fmt
+    from flerarsprognos.utfall.ramar import buildup_frame, ramar_frame, read_frames, waterfall
+    from flerarsprognos.output.files import table_csv, write_all
+    from flerarsprognos.problems import Problems
 
     problems = Problems()
     alloc = read_frames(file, assumptions, problems)
@@ -311,11 +311,11 @@ def rebase_command(
 ):
     from rich.table import Table
 
-    from .. import fmt
-    from ..outcome import read_outcome
-    from ..paths import default_assumptions_dir
-    from ..problems import Problems
-    from ..rebase import rebase
+    from flerarsprognos.output import fmt
+    from flerarsprognos.io.utfallsfil import read_outcome
+    from flerarsprognos.paths import default_assumptions_dir
+    from flerarsprognos.problems import Problems
+    from flerarsprognos.utfall.rebase import rebase
 
     problems = Problems()
     outcome_file = read_outcome(outcome, problems, require=None)
@@ -334,7 +334,7 @@ def rebase_command(
               header_style="bold")
     for h in ("Rad", "Modellen", "Utfall", "Skillnad"):
         t.add_column(h, justify="left" if h == "Rad" else "right")
-    from ..labels import RR
+    from flerarsprognos.output.labels import RR
 
     for rec in check.itertuples(index=False):
         t.add_row(RR.get(rec.rad, rec.rad), fmt.mnkr(rec.modell, 1), fmt.mnkr(rec.utfall, 1), fmt.mnkr(rec.skillnad, 1))
@@ -359,9 +359,9 @@ def _next_year(alloc, file: Path, assumptions, out, problems) -> None:
 
     import yaml
 
-    from .. import fmt
-    from ..frames import _plan_nettokostnad, next_year, ramar_frame, read_frames
-    from ..io.output import table_csv, write_all
+    from flerarsprognos.output import fmt
+    from flerarsprognos.utfall.ramar import _plan_nettokostnad, next_year, ramar_frame, read_frames
+    from flerarsprognos.output.files import table_csv, write_all
 
     content = next_year(alloc)
     text = yaml.safe_dump(content, allow_unicode=True, sort_keys=False, width=100)

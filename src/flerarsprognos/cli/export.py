@@ -6,8 +6,8 @@ from pathlib import Path
 
 import typer
 
-from . import app
-from .common import (
+from flerarsprognos.cli import app
+from flerarsprognos.cli.common import (
     AssumptionsOption,
     ScenarioArgs,
     command_line,
@@ -34,7 +34,7 @@ def _label(outcome) -> str:
 
 
 def _run(assumptions, scenarios):
-    from ..runner import run
+    from flerarsprognos.runner import run
 
     outcome = run(assumptions, scenarios or [])
     print_problems(outcome.warnings)
@@ -54,9 +54,9 @@ def _default_file(outcome, suffix: str) -> Path:
 def sensitivity_table(outcome):
     """The standard känslighetsanalys of ``bas``: scenario, ar, antagande, forandring, post, mnkr."""
     try:
-        from ..analysis.factors import baseline_params
-        from ..analysis.sensitivity import sensitivity
-        from ..analysis.sensitivity import sensitivity_table as long_table
+        from flerarsprognos.analysis.factors import baseline_params
+        from flerarsprognos.analysis.sensitivity import sensitivity
+        from flerarsprognos.analysis.sensitivity import sensitivity_table as long_table
     except ImportError:
         return None
     ds = sensitivity(baseline_params(outcome.base, outcome.base))
@@ -70,15 +70,15 @@ def sensitivity_table(outcome):
 def montecarlo_summary(outcome, n: int = MC_DRAWS, seed: int = MC_SEED):
     """Percentiles and probabilities per year from the shipped uncertainties file."""
     try:
-        from ..analysis.factors import baseline_params
-        from ..analysis.montecarlo import (
+        from flerarsprognos.analysis.factors import baseline_params
+        from flerarsprognos.analysis.montecarlo import (
             default_uncertainties_file,
             montecarlo,
             read_uncertainties,
         )
     except ImportError:
         return None
-    from ..problems import Problems
+    from flerarsprognos.problems import Problems
 
     problems = Problems()
     unc = read_uncertainties(default_uncertainties_file(), outcome.base, problems)
@@ -88,14 +88,14 @@ def montecarlo_summary(outcome, n: int = MC_DRAWS, seed: int = MC_SEED):
 
 def sweep_grid(path: Path, assumptions, year: int | None = None, outcome: str = "nettokostnadsandel"):
     """A 2-D grid (rows × columns of the spec's table) of one outcome in one year, or an error."""
-    from ..problems import Problems
+    from flerarsprognos.problems import Problems
 
     problems = Problems()
     if not Path(path).is_file():
         problems.error(path, None, "svepfilen finns inte")
         problems.raise_if_errors()
     try:
-        from ..analysis.sweep import load_sweep, sweep
+        from flerarsprognos.analysis.sweep import load_sweep, sweep
     except ImportError:
         problems.error(path, None, "svep finns inte i den här versionen av flerarsprognos")
         problems.raise_if_errors()
@@ -121,9 +121,9 @@ def sweep_grid(path: Path, assumptions, year: int | None = None, outcome: str = 
 
 def plan_mot_utfall(path: Path):
     """An outcome file compared with its own budget column (as ``compare`` without ``--plan``)."""
-    from ..compare import compare
-    from ..outcome import read_outcome
-    from ..problems import Problems
+    from flerarsprognos.utfall.compare import compare
+    from flerarsprognos.io.utfallsfil import read_outcome
+    from flerarsprognos.problems import Problems
 
     problems = Problems()
     outcome_file = read_outcome(path, problems)
@@ -153,7 +153,7 @@ def export_command(
                                 help="Utfallsfil (se docs/utfall.md): lägger till bladet 'Plan mot utfall' "
                                      "(utfallet mot filens budgetkolumn, som i compare). Utan flaggan: inget sådant blad."),
 ):
-    from ..excel import Extras, check_target, write_workbook
+    from flerarsprognos.output.excel import Extras, check_target, write_workbook
 
     if excel is not None:
         check_target(excel)  # before the model runs: a bad path is reported at once
@@ -165,7 +165,7 @@ def export_command(
                     sweep_higher_is_better=False,
                     sweep_note="Nettokostnadsandel; grönt = lägre (bättre), rött = högre. Skift mot planens antaganden.")
     if comparison is not None:
-        from ..compare import write_plan_mot_utfall_sheet
+        from flerarsprognos.utfall.compare import write_plan_mot_utfall_sheet
 
         extras.sheets.append(lambda wb: write_plan_mot_utfall_sheet(wb, "Plan mot utfall", comparison))
     write_workbook(target, outcome, command=command_line(), extras=extras)
@@ -191,8 +191,8 @@ def plot_command(
     year: int = YearOption,
     svep: Path = SweepOption,
 ):
-    from .. import plots
-    from ..problems import Problems
+    from flerarsprognos.output import plots
+    from flerarsprognos.problems import Problems
 
     kinds = PLOT_KINDS if kind == "alla" else (kind,)
     if kind != "alla" and kind not in PLOT_KINDS:
@@ -235,7 +235,7 @@ def plot_command(
             q, p, n = plots.fan_inputs(mc, "balanskravsresultat")
             figures[k] = plots.fan(q, p, planslut=planslut, n_draws=n)
         elif k == "varmekarta":
-            from ..paths import default_scenarios_dir
+            from flerarsprognos.paths import default_scenarios_dir
 
             grid = sweep_grid(svep or default_scenarios_dir() / "svep_inflation_lon.yaml", assumptions, year)
             figures[k] = plots.heatmap(grid, title=grid.attrs.get("long_name"))
@@ -247,7 +247,7 @@ def plot_command(
 
 
 def _unavailable(kind: str, what: str):
-    from ..problems import Problems
+    from flerarsprognos.problems import Problems
 
     problems = Problems()
     problems.error("plot", None, f"diagrammet {kind} behöver {what}, som inte finns i den här versionen")
@@ -267,8 +267,8 @@ def report_command(
                                   help="Ta med känslighetsanalys (tornado) och Monte Carlo (solfjäder) "
                                        "när de finns (standard: ja)."),
 ):
-    from .. import plots
-    from ..report import (
+    from flerarsprognos.output import plots
+    from flerarsprognos.output.report import (
         Diagram,
         ReportExtras,
         build_report,

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import typer
 
-from . import app
-from .common import (
+from flerarsprognos.cli import app
+from flerarsprognos.cli.common import (
     AssumptionsOption,
     ScenarioArgs,
     command_line,
@@ -28,9 +28,9 @@ def run_command(
                              help="Katalog för resultatfilerna. Utan flaggan: outputs/<vad som kördes>/."),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="Skriv inga tabeller, bara var filerna hamnade."),
 ):
-    from .. import fmt, results, tables
-    from ..io.output import netcdf, provenance, table_csv, write_all
-    from ..runner import run
+    from flerarsprognos.output import fmt, results, tables
+    from flerarsprognos.output.files import netcdf, provenance, table_csv, write_all
+    from flerarsprognos.runner import run
 
     outcome = run(assumptions, scenarios or [])
     print_problems(outcome.warnings)
@@ -71,8 +71,8 @@ def check_command(
                                                   "Utan argument kontrolleras bara antagandena.", show_default=False),
     assumptions: Path = AssumptionsOption,
 ):
-    from ..problems import Problems
-    from ..runner import load_sets
+    from flerarsprognos.problems import Problems
+    from flerarsprognos.runner import load_sets
 
     problems = Problems()
     base, sets = load_sets(assumptions, [str(f) for f in files or []], problems)
@@ -89,9 +89,9 @@ def assumptions_command(
 ):
     from rich.table import Table
 
-    from ..io.assumptions import load_assumptions
-    from ..paths import default_assumptions_dir
-    from ..presentation import describe_values
+    from flerarsprognos.io.assumptions import load_assumptions
+    from flerarsprognos.paths import default_assumptions_dir
+    from flerarsprognos.output.presentation import describe_values
 
     aset = load_assumptions(assumptions or default_assumptions_dir())
     years = [int(y) for y in aset.years]

@@ -19,9 +19,9 @@ from typing import Any
 
 import numpy as np
 
-from ..problems import Problems
-from ..schema import RATE_UNITS, SPECS, TOPICS, UNIT_LABELS, UTJAMNING_METHODS, Spec
-from .yamlfile import as_number, read_yaml, read_year_table
+from flerarsprognos.problems import Problems
+from flerarsprognos.io.schema import RATE_UNITS, SPECS, TOPICS, UNIT_LABELS, UTJAMNING_METHODS, Spec
+from flerarsprognos.io.yamlfile import as_number, read_yaml, read_year_table
 
 ENTRY_KEYS = {"beskrivning", "enhet", "kalla", "varden", "varde", "forlangning", "metod", "anteckning"}
 FILE_KEYS = {"beskrivning", "parametrar"}

@@ -23,9 +23,9 @@ from typing import Any
 
 import numpy as np
 
-from ..problems import Problems
-from ..schema import SPECS, UTJAMNING_METHODS
-from .assumptions import (
+from flerarsprognos.problems import Problems
+from flerarsprognos.io.schema import SPECS, UTJAMNING_METHODS
+from flerarsprognos.io.assumptions import (
     AssumptionSet,
     check_bounds,
     expected_units,
@@ -33,7 +33,7 @@ from .assumptions import (
     suggest,
     to_canonical,
 )
-from .yamlfile import as_number, read_yaml, read_year_table
+from flerarsprognos.io.yamlfile import as_number, read_yaml, read_year_table
 
 HEADER_KEYS = {"titel", "beskrivning", "baslinje", "kalla", "andringar"}
 CHANGE_KEYS = {"enhet", "forskjutning", "varden", "varde", "metod", "anteckning"}

@@ -9,7 +9,7 @@ from typing import Any
 
 import yaml
 
-from ..problems import Problems
+from flerarsprognos.problems import Problems
 
 
 class _StrictLoader(yaml.SafeLoader):

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .years import cumsum
+from flerarsprognos.model.years import cumsum
 
 
 @dataclass

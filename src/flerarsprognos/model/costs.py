@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .years import compact, cumprod, cumsum
+from flerarsprognos.model.years import compact, cumprod, cumsum
 
 
 def cost_index_growth(loneokning, kpi, personalkostnadsandel) -> np.ndarray:

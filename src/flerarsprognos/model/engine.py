@@ -10,17 +10,17 @@ from __future__ import annotations
 import numpy as np
 import xarray as xr
 
-from ..schema import (
+from flerarsprognos.io.schema import (
     BALANCE_INPUT_POSTS,
     INVESTMENT_CATEGORIES,
     KPA_FIELDS,
     UTJAMNING_COMPONENTS,
     UTJAMNINGSSYSTEM,
 )
-from . import balanskrav as bk
-from .costs import new_depreciation, project_costs
-from .pension import project_pension
-from .revenue import (
+from flerarsprognos.model import balanskrav as bk
+from flerarsprognos.model.costs import new_depreciation, project_costs
+from flerarsprognos.model.pension import project_pension
+from flerarsprognos.model.revenue import (
     inkomstutjamning,
     medelskattekraft,
     population_factor,
@@ -29,7 +29,7 @@ from .revenue import (
     skatteunderlag_growth,
     utjamning_component,
 )
-from .years import compact
+from flerarsprognos.model.years import compact
 
 RR_POSTS = (
     "verksamhetens_intakter",

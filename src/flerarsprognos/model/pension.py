@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .years import cumprod
+from flerarsprognos.model.years import cumprod
 
 
 def index_up(rips_ranta, prisbasbelopp_forandring) -> np.ndarray:

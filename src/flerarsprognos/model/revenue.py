@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..schema import UTJAMNING_METHODS
-from .years import cumprod
+from flerarsprognos.io.schema import UTJAMNING_METHODS
+from flerarsprognos.model.years import cumprod
 
 
 def lagged(x: np.ndarray, fill: float = 0.0) -> np.ndarray:

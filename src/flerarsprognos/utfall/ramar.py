@@ -23,8 +23,8 @@ from typing import Any
 
 import pandas as pd
 
-from .io.yamlfile import as_number, read_yaml
-from .problems import Problems
+from flerarsprognos.io.yamlfile import as_number, read_yaml
+from flerarsprognos.problems import Problems
 
 UNITS = {"tkr": 0.001, "mnkr": 1.0}
 STEP_KINDS = ("generell_upprakning", "tillskott", "satsning", "effektivisering", "budgetvaxling", "ovrigt")
@@ -237,7 +237,7 @@ def _tol(step: float, n: int) -> float:
 
 
 def _mnkr(x: float, d: int = 0) -> str:
-    from .fmt import mnkr
+    from flerarsprognos.output.fmt import mnkr
 
     return mnkr(x, d).replace("\u00a0", " ")
 
@@ -309,8 +309,8 @@ def _step(s: Any, kinds: tuple[str, ...], base: float, scale: float, step: float
 
 
 def _macro(assumptions_dir: Path | None, file: str, problems: Problems):
-    from .io.assumptions import load_assumptions
-    from .paths import default_assumptions_dir
+    from flerarsprognos.io.assumptions import load_assumptions
+    from flerarsprognos.paths import default_assumptions_dir
 
     aset = load_assumptions(assumptions_dir or default_assumptions_dir(), problems)
     return {"years": [int(y) for y in aset.years], "loneokning": list(aset["loneokning"]), "kpi": list(aset["kpi"]),
@@ -318,7 +318,7 @@ def _macro(assumptions_dir: Path | None, file: str, problems: Problems):
 
 
 def _plan_nettokostnad(assumptions_dir: Path | None, year: int, file: str, problems: Problems) -> float | None:
-    from .runner import run
+    from flerarsprognos.runner import run
 
     r = run(assumptions_dir, [])
     years = [int(y) for y in r.result["year"].values]
@@ -457,7 +457,7 @@ def waterfall(frame: Frame, year: int):
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    from .fmt import mnkr
+    from flerarsprognos.output.fmt import mnkr
 
     df = buildup_frame(frame, year)
     df = df[~df["typ"].str.startswith("finansiering")]

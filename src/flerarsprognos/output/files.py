@@ -12,7 +12,7 @@ from pathlib import Path
 import pandas as pd
 import xarray as xr
 
-from .. import __version__
+from flerarsprognos import __version__
 
 
 def _ordinary_mode(tmp: Path, target: Path) -> None:
@@ -49,7 +49,7 @@ def check_output_file(path: Path, option: str, suffix: str | None = None) -> Non
     ``option`` is the command-line flag that names the file, for the hint. Lock files of an
     open Excel or LibreOffice document count as "open".
     """
-    from ..problems import Problems
+    from flerarsprognos.problems import Problems
 
     path = Path(path)
     problems = Problems()

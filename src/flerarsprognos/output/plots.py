@@ -17,7 +17,7 @@ from matplotlib import rc_context
 from matplotlib.figure import Figure
 from matplotlib.ticker import FixedLocator, FuncFormatter, MaxNLocator
 
-from . import fmt, labels
+from flerarsprognos.output import fmt, labels
 
 KINDS = {
     "resultat": "Årets resultat per scenario",
@@ -91,7 +91,7 @@ def _zero_line(ax) -> None:
 
 def save_png(fig: Figure, path: Path) -> Path:
     """Write the figure as PNG, atomically (temporary file beside the target, then rename)."""
-    from .io.output import atomic_path
+    from flerarsprognos.output.files import atomic_path
 
     path = Path(path)
     with rc_context(RC), atomic_path(path) as tmp:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import xarray as xr
 from rich.table import Table
 
-from . import fmt, labels
+from flerarsprognos.output import fmt, labels
 
 
 def _year_table(title: str, years) -> Table:

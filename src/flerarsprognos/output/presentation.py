@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from . import fmt
-from .io.assumptions import AssumptionSet, from_canonical
+from flerarsprognos.output import fmt
+from flerarsprognos.io.assumptions import AssumptionSet, from_canonical
 
 
 def value_text(x: float, unit: str) -> str:

@@ -33,10 +33,10 @@ import numpy as np
 import pandas as pd
 import yaml
 
-from .io.assumptions import AssumptionSet, from_canonical, load_assumptions
-from .outcome import OutcomeFile
-from .problems import InputError, Problem, Problems
-from .schema import BALANCE_INPUT_POSTS, TOPICS
+from flerarsprognos.io.assumptions import AssumptionSet, from_canonical, load_assumptions
+from flerarsprognos.io.utfallsfil import OutcomeFile
+from flerarsprognos.problems import InputError, Problem, Problems
+from flerarsprognos.io.schema import BALANCE_INPUT_POSTS, TOPICS
 
 PLAN_LINES = {  # plan key → (resultaträkning post, sign in the file relative to the result)
     "plan_verksamhetens_intakter": ("verksamhetens_intakter", 1.0),
@@ -55,9 +55,9 @@ def _clean(x: float, unit: str) -> float | int:
 
 def rebase(assumptions_dir: Path, outcome: OutcomeFile, year: int, target: Path, overwrite: bool = False):
     """Write the rebased assumption directory to ``target``; return (AssumptionSet, check table)."""
-    from .compare import with_outcome_macro
-    from .model.engine import project
-    from .params import build_params
+    from flerarsprognos.utfall.compare import with_outcome_macro
+    from flerarsprognos.model.engine import project
+    from flerarsprognos.io.params import build_params
 
     problems = Problems()
     source = Path(assumptions_dir)
@@ -267,8 +267,8 @@ def _original_entries(files: list[Path]) -> dict:
 
 def _base_year_check(new: AssumptionSet, region: dict, year: int) -> pd.DataFrame:
     """The new base year as the model computes it, beside the outcome where the file has it."""
-    from .model.engine import project
-    from .params import build_params
+    from flerarsprognos.model.engine import project
+    from flerarsprognos.io.params import build_params
 
     res = project(build_params([new], new)).sel(scenario="bas")
     rows = []

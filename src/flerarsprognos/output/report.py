@@ -19,7 +19,7 @@ import numpy as np
 import pandas as pd
 import xarray as xr
 
-from . import fmt, labels
+from flerarsprognos.output import fmt, labels
 
 CSS = """
 :root { --ink:#1b1b1b; --muted:#5f6368; --accent:#1F3864; --good:#006100; --good-bg:#C6EFCE;
@@ -83,7 +83,7 @@ class ReportExtras:
 def png_bytes(fig, dpi: int = 110) -> bytes:
     from matplotlib import rc_context
 
-    from .plots import RC
+    from flerarsprognos.output.plots import RC
 
     buf = io.BytesIO()
     with rc_context(RC):
@@ -215,7 +215,7 @@ def _years_text(years: list[int]) -> str:
 
 def standard_diagrams(run) -> list[Diagram]:
     """The diagrams every report has: årets resultat, reserves, and a waterfall of the nettokostnad."""
-    from . import plots
+    from flerarsprognos.output import plots
 
     result = run.result
     titles = {s.name: s.title for s in run.sets}
@@ -239,7 +239,7 @@ def standard_diagrams(run) -> list[Diagram]:
 def build_report(run, *, command: str = "", extras: ReportExtras | None = None,
                  diagrams: list[Diagram] | None = None) -> str:
     """The whole report as one HTML string."""
-    from . import __version__
+    from flerarsprognos import __version__
 
     extras = extras or ReportExtras()
     result = run.result
@@ -317,14 +317,14 @@ def _kanslighet_table(kt: pd.DataFrame) -> str:
 
 def check_report_target(path: Path) -> None:
     """Refuse, with a Swedish message, a target the report cannot be written to."""
-    from .io.output import check_output_file
+    from flerarsprognos.output.files import check_output_file
 
     check_output_file(path, "--html")
 
 
 def write_report(path: Path, text: str) -> Path:
     """Write the HTML atomically (temporary file, then rename)."""
-    from .io.output import atomic_path
+    from flerarsprognos.output.files import atomic_path
 
     path = Path(path)
     check_report_target(path)

@@ -24,8 +24,8 @@ import numpy as np
 import pandas as pd
 import xarray as xr
 
-from . import labels
-from .problems import InputError, Problems
+from flerarsprognos.output import labels
+from flerarsprognos.problems import InputError, Problems
 
 SHEETS = (
     "Sammanfattning",
@@ -104,7 +104,7 @@ class Extras:
 
 def check_target(path: Path) -> None:
     """Refuse, with a Swedish message, a target the workbook cannot safely replace."""
-    from .io.output import check_output_file
+    from flerarsprognos.output.files import check_output_file
 
     check_output_file(path, "--excel", ".xlsx")
 
@@ -113,7 +113,7 @@ def write_workbook(path: Path, run, *, command: str = "", extras: Extras | None 
     """Write the whole workbook for a :class:`~flerarsprognos.runner.Run` to ``path``, atomically."""
     import xlsxwriter.exceptions
 
-    from .io.output import atomic_path
+    from flerarsprognos.output.files import atomic_path
 
     path = Path(path)
     check_target(path)
@@ -571,7 +571,7 @@ class _Book:
         return self.f[key]
 
     def antaganden(self) -> None:
-        from .io.assumptions import from_canonical
+        from flerarsprognos.io.assumptions import from_canonical
 
         ws = self.ws["Antaganden"]
         row = self.sheet_title(ws, "Antaganden som gäller",
@@ -648,7 +648,7 @@ class _Book:
         ws.set_column(yc + len(self.years) + 2, yc + len(self.years) + 2, 18)
 
     def om_korningen(self) -> None:
-        from .io.output import provenance
+        from flerarsprognos.output.files import provenance
 
         ws = self.ws["Om körningen"]
         ws.write(0, 0, "Om körningen", self.f["title"])

@@ -21,8 +21,8 @@ import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .problems import Problems
-from .schema import SPECS
+from flerarsprognos.problems import Problems
+from flerarsprognos.io.schema import SPECS
 
 LEVELS = ("region", "namnd", "omrade")
 SIGNS = ("resultatrakning", "kostnader_positiva")

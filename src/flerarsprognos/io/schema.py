@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .labels import BR, INVESTERINGAR
+from flerarsprognos.output.labels import BR, INVESTERINGAR
 
 # Units a file may state. "procent" and "andel" are two spellings of one kind (a rate);
 # the loader converts procent to a fraction.

@@ -23,8 +23,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from . import fmt
-from .outcome import LINES, Line, OutcomeFile, Row, line_info
+from flerarsprognos.output import fmt
+from flerarsprognos.io.utfallsfil import LINES, Line, OutcomeFile, Row, line_info
 
 
 @dataclass
@@ -551,11 +551,11 @@ def deviation_split(assumptions_dir: Path | None, outcome: OutcomeFile, year: in
     minus the plan; ``verksamheten`` = the rest of the deviation (utfall − plan − ekonomin).
     Returns (split per resultaträkning line, the macro figures that were replaced).
     """
-    from .io.assumptions import load_assumptions
-    from .model.engine import project
-    from .params import build_params
-    from .paths import default_assumptions_dir
-    from .problems import Problems
+    from flerarsprognos.io.assumptions import load_assumptions
+    from flerarsprognos.model.engine import project
+    from flerarsprognos.io.params import build_params
+    from flerarsprognos.paths import default_assumptions_dir
+    from flerarsprognos.problems import Problems
 
     problems = Problems()
     base = load_assumptions(assumptions_dir or default_assumptions_dir(), problems)
@@ -585,7 +585,7 @@ def deviation_split(assumptions_dir: Path | None, outcome: OutcomeFile, year: in
 
 def with_outcome_macro(base, outcome: OutcomeFile):
     """A copy of ``base`` with the outcome's macro figures; the figures replaced (percent)."""
-    from .problems import InputError, Problem
+    from flerarsprognos.problems import InputError, Problem
 
     macro_set = base.copy("utfallets_makro")
     macro_set.title = f"Planen med makroutfallet i {outcome.path.name}"

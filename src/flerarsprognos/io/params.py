@@ -5,8 +5,8 @@ from __future__ import annotations
 import numpy as np
 import xarray as xr
 
-from .io.assumptions import AssumptionSet
-from .schema import SPECS, UTJAMNING_COMPONENTS, UTJAMNING_METHODS
+from flerarsprognos.io.assumptions import AssumptionSet
+from flerarsprognos.io.schema import SPECS, UTJAMNING_COMPONENTS, UTJAMNING_METHODS
 
 
 def _variables(aset: AssumptionSet) -> dict[str, tuple[tuple[str, ...], np.ndarray]]:
