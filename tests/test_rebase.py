@@ -10,7 +10,7 @@ import pytest
 from typer.testing import CliRunner
 
 from flerarsprognos.cli import app
-from flerarsprognos.utfall.compare import with_outcome_macro
+from flerarsprognos.utfall.makro import with_outcome_macro
 from flerarsprognos.io.assumptions import load_assumptions
 from flerarsprognos.model.engine import project
 from flerarsprognos.io.utfallsfil import read_outcome
@@ -81,12 +81,12 @@ def test_rebase_refuses_a_year_outside_the_plan_and_an_existing_directory(tmp_pa
 
 def test_cli_rebase_then_check_the_new_directory(tmp_path):
     target = tmp_path / "antaganden_2024"
-    r = CliRunner().invoke(app, ["rebase", "--outcome", str(MAKRO), "--year", "2024", "--out", str(target)])
+    r = CliRunner().invoke(app, ["rebase", "--utfall", str(MAKRO), "--ar", "2024", "--out", str(target)])
     assert r.exit_code == 0, r.output
     assert "basår 2024, planen 2024–2026, prognosen till 2029" in r.output
     r = CliRunner().invoke(app, ["check", "--assumptions", str(target)])
     assert r.exit_code == 0, r.output
-    r = CliRunner().invoke(app, ["rebase", "--outcome", str(MAKRO), "--year", "2024", "--out", str(target)])
+    r = CliRunner().invoke(app, ["rebase", "--utfall", str(MAKRO), "--ar", "2024", "--out", str(target)])
     assert r.exit_code == 2
 
 

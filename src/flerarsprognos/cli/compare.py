@@ -67,18 +67,41 @@ def _table(comparison, organisation: str, year: int):
     return t
 
 
+UtfallOption = typer.Option(None, "--utfall", "-u", show_default=False,
+                            help="Utfallsfil (.csv eller .xlsx), se docs/utfall.md. Krävs.")
+OldUtfallOption = typer.Option(None, "--outcome", hidden=True)  # the old spelling, still accepted
+OldArOption = typer.Option(None, "--year", "-y", hidden=True)
+
+
+def _either(new, old, name: str):
+    """The value of a Swedish option or of its old spelling (both given: an error)."""
+    from flerarsprognos.problems import InputError, Problem
+
+    if new is not None and old is not None and new != old:
+        raise InputError([Problem(name, None, "anges två gånger (också med det gamla namnet); ange den en gång")])
+    return new if new is not None else old
+
+
+def _required(value, name: str):
+    from flerarsprognos.problems import InputError, Problem
+
+    if value is None:
+        raise InputError([Problem(name, None, "saknas: ange flaggan")])
+    return value
+
+
 @app.command("compare", help="Jämför plan och utfall per rad och nämnd: avvikelser i mnkr och procent "
                              "(positivt = bättre än plan), förändring mot föregående år, delsummor, kontroll "
                              "av angivna siffror och kommentarer i årsredovisningens stil.")
 @handles_bad_input
 def compare_command(
-    outcome: Path = typer.Option(..., "--outcome", "-u", help="Utfallsfil (.csv eller .xlsx), se docs/utfall.md."),
+    utfall: Path = UtfallOption,
     plan: list[str] = typer.Option(None, "--plan", "-p", show_default=False,
                                    help="Planen: en katalog med antaganden, 'standard' (den inbyggda) eller en "
                                         "budgetfil. Flera --plan (planversioner) ger också prognosprecision per "
                                         "horisont. Utan flaggan: budgetkolumnen i utfallsfilen."),
-    year: int = typer.Option(None, "--year", "-y", show_default=False,
-                             help="År att jämföra. Utan flaggan: det senaste året med utfall."),
+    ar: int = typer.Option(None, "--ar", show_default=False,
+                           help="År att jämföra. Utan flaggan: det senaste året med utfall."),
     out: Path = typer.Option(None, "--out", "-o", show_default=False,
                              help="Katalog för resultatfilerna. Utan flaggan: outputs/jamforelse_<utfallsfil>/."),
     excel: Path = typer.Option(None, "--excel", show_default=False,
@@ -88,42 +111,75 @@ def compare_command(
     strict: bool = typer.Option(False, "--strict", help="Behandla angivna siffror som inte stämmer som fel "
                                                         "(felkod 2, inget skrivs). Utan flaggan: de rapporteras."),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="Skriv inga tabeller, bara var filerna hamnade."),
+    outcome_old: Path = OldUtfallOption,
+    year_old: int = OldArOption,
 ):
-    from flerarsprognos.utfall import compare as cmp
-    from flerarsprognos.output.files import atomic_path, table_csv, write_all
     from flerarsprognos.io.utfallsfil import read_outcome
-    from flerarsprognos.problems import InputError, Problem, Problems
+    from flerarsprognos.problems import Problems
 
+    utfall = _required(_either(utfall, outcome_old, "--utfall"), "--utfall")
+    year = _either(ar, year_old, "--ar")
     problems = Problems()
-    outcome_file = read_outcome(outcome, problems, sheet=sheet)
+    outcome_file = read_outcome(utfall, problems, sheet=sheet)
     plans = [load_plan(p, problems) for p in (plan or [])]
     problems.raise_if_errors()
+    target = out_dir_for(out, f"jamforelse_{utfall.stem}")
+    _check_targets(target, excel, [utfall, *[Path(p) for p in (plan or []) if p != "standard"]])
+    comparison = _comparison(outcome_file, plans, year, strict, problems)
+    print_problems(problems.items)
+    if not quiet:
+        _print(comparison)
+    written = _write_comparison(comparison, target, excel)
+    console.print(f"Skrev {len(written)} filer till {target}/ ({len(comparison.findings)} anmärkningar på angivna siffror).")
+
+
+def _check_targets(target: Path, excel: Path | None, inputs: list[Path]) -> None:
+    """The output directory and the workbook may not be, contain or lie inside an input."""
+    from flerarsprognos.io.guard import check_output_path
+    from flerarsprognos.problems import Problems
+
+    problems = Problems()
+    check_output_path(target, inputs, problems, "--out")
+    if excel is not None:
+        check_output_path(excel, inputs, problems, "--excel")
+        if not excel.parent.is_dir():
+            problems.error(str(excel), "--excel", f"katalogen {excel.parent} finns inte")
+    problems.raise_if_errors()
+
+
+def _comparison(outcome_file, plans: list, year: int | None, strict: bool, problems):
+    """The comparison against the first plan, its deviation split and the forecast accuracy."""
+    from flerarsprognos.problems import InputError, Problem
+    from flerarsprognos.utfall import compare as cmp
+
     years = [year] if year is not None else None
+    where = str(outcome_file.path)
     if year is not None and year not in outcome_file.years:
-        raise InputError([Problem(str(outcome), "ar", f"året {year} finns inte i utfallsfilen "
-                                                      f"(finns: {', '.join(map(str, outcome_file.years))})")])
+        raise InputError([Problem(where, "ar", f"året {year} finns inte i utfallsfilen "
+                                               f"(finns: {', '.join(map(str, outcome_file.years))})")])
     main_plan = plans[0][0] if plans else None
     if main_plan is not None and main_plan.kind == "modell":
         target_years = years or sorted({r.ar for r in outcome_file.rows if r.utfall is not None})[-1:]
         missing = [y for y in target_years if not main_plan.lines("region", "*", y)]
         if missing:
-            raise InputError([Problem(str(outcome), "ar", f"planen ({main_plan.name}) har inget år {y}", y)
-                              for y in missing])
+            raise InputError([Problem(where, "ar", f"planen ({main_plan.name}) har inget år {y}", y) for y in missing])
     comparison = cmp.compare(outcome_file, main_plan, years)
     if strict and comparison.findings:
         raise InputError(problems.items + [Problem(f.file, f.where, f"{f.organisation}, {f.rad}: {f.message}", f.ar)
                                            for f in comparison.findings])
-    if plans and plans[0][0].kind == "modell" and comparison.years:
+    if main_plan is not None and main_plan.kind == "modell" and comparison.years:
         comparison.split, comparison.split_macro = cmp.deviation_split(plans[0][1], outcome_file, comparison.years[-1])
     if plans:
         summary, detail = cmp.forecast_accuracy([p for p, _ in plans], outcome_file)
         if not detail.empty:
             comparison.accuracy, comparison.accuracy_detail = summary, detail
+    return comparison
 
-    print_problems(problems.items)
-    if not quiet:
-        _print(comparison)
-    target = out_dir_for(out, f"jamforelse_{outcome.stem}")
+
+def _write_comparison(comparison, target: Path, excel: Path | None) -> list[Path]:
+    from flerarsprognos.output.files import atomic_path, table_csv, write_all
+    from flerarsprognos.utfall import compare as cmp
+
     files = {
         "plan_mot_utfall.csv": table_csv(cmp.plan_mot_utfall_frame(comparison)),
         "kontroll.csv": table_csv(cmp.findings_frame(comparison)),
@@ -137,15 +193,12 @@ def compare_command(
         files["prognosprecision_detalj.csv"] = table_csv(comparison.accuracy_detail)
     files["kommando.txt"] = _text(command_line() + "\n")
     if excel is None:
+        return write_all(target, files)
+    with atomic_path(excel) as tmp:  # the workbook is renamed only if the CSV files were written too
+        cmp.write_workbook(tmp, comparison)
         written = write_all(target, files)
-    else:
-        if not excel.parent.is_dir():
-            raise InputError([Problem(str(excel), None, f"katalogen {excel.parent} finns inte")])
-        with atomic_path(excel) as tmp:  # the workbook is renamed only if the CSV files were written too
-            cmp.write_workbook(tmp, comparison)
-            written = write_all(target, files)
-        console.print(f"Skrev {excel}.")
-    console.print(f"Skrev {len(written)} filer till {target}/ ({len(comparison.findings)} anmärkningar på angivna siffror).")
+    console.print(f"Skrev {excel}.")
+    return written
 
 
 def _text(content: str):
@@ -178,31 +231,43 @@ def _print(comparison) -> None:
     for s in sentences:
         console.print(s, soft_wrap=True)
     if comparison.split is not None:
-        from rich.table import Table
-
-        y = comparison.years[-1]
-        t = Table(title=f"Avvikelseanalys {y}: vad ekonomin förklarar (planen omräknad med utfallets makro)",
-                  title_justify="left", show_edge=False, header_style="bold")
-        for h in ("Rad", "Plan", "Plan m. utfallets makro", "Utfall", "Avvikelse", "varav ekonomin", "varav verksamheten"):
-            t.add_column(h, justify="left" if h == "Rad" else "right")
-        for rec in comparison.split.itertuples(index=False):
-            t.add_row(rec.benamning, *[fmt.mnkr(v, 1) for v in (rec.plan, rec.plan_med_utfallets_makro, rec.utfall,
-                                                                  rec.avvikelse, rec.varav_ekonomin,
-                                                                  rec.varav_verksamheten)])
-        console.print(t)
-        for m in comparison.split_macro.itertuples(index=False):
-            console.print(f"  {m.nyckel} {m.ar}: planen {fmt.mnkr(m.plan, 2)} %, utfallet {fmt.mnkr(m.utfall, 2)} %")
+        _print_split(comparison)
     if comparison.accuracy is not None:
-        from rich.table import Table
+        _print_accuracy(comparison)
 
-        t = Table(title="Prognosprecision per horisont (utfall − plan, mnkr; + = bättre än planerat)",
-                  title_justify="left", show_edge=False, header_style="bold")
-        for h in ("Organisation", "Rad", "Horisont (år)", "Antal", "Medelfel", "Medelabsolutfel"):
-            t.add_column(h, justify="left" if h in ("Organisation", "Rad") else "right")
-        for rec in comparison.accuracy.itertuples(index=False):
-            t.add_row(rec.organisation, rec.rad, str(rec.horisont), str(rec.antal), fmt.mnkr(rec.medelfel, 1),
-                      fmt.mnkr(rec.medelabsolutfel, 1))
-        console.print(t)
+
+def _print_split(comparison) -> None:
+    from rich.table import Table
+
+    from flerarsprognos.output import fmt
+
+    y = comparison.years[-1]
+    t = Table(title=f"Avvikelseanalys {y}: vad ekonomin förklarar (planen omräknad med utfallets makro)",
+              title_justify="left", show_edge=False, header_style="bold")
+    for h in ("Rad", "Plan", "Plan m. utfallets makro", "Utfall", "Avvikelse", "varav ekonomin", "varav verksamheten"):
+        t.add_column(h, justify="left" if h == "Rad" else "right")
+    for rec in comparison.split.itertuples(index=False):
+        t.add_row(rec.benamning, *[fmt.mnkr(v, 1) for v in (rec.plan, rec.plan_med_utfallets_makro, rec.utfall,
+                                                              rec.avvikelse, rec.varav_ekonomin,
+                                                              rec.varav_verksamheten)])
+    console.print(t)
+    for m in comparison.split_macro.itertuples(index=False):
+        console.print(f"  {m.nyckel} {m.ar}: planen {fmt.mnkr(m.plan, 2)} %, utfallet {fmt.mnkr(m.utfall, 2)} %")
+
+
+def _print_accuracy(comparison) -> None:
+    from rich.table import Table
+
+    from flerarsprognos.output import fmt
+
+    t = Table(title="Prognosprecision per horisont (utfall − plan, mnkr; + = bättre än planerat)",
+              title_justify="left", show_edge=False, header_style="bold")
+    for h in ("Organisation", "Rad", "Horisont (år)", "Antal", "Medelfel", "Medelabsolutfel"):
+        t.add_column(h, justify="left" if h in ("Organisation", "Rad") else "right")
+    for rec in comparison.accuracy.itertuples(index=False):
+        t.add_row(rec.organisation, rec.rad, str(rec.horisont), str(rec.antal), fmt.mnkr(rec.medelfel, 1),
+                  fmt.mnkr(rec.medelabsolutfel, 1))
+    console.print(t)
 
 
 @app.command("allocate", help="Nämndernas nettokostnadsramar: bygg årets ram från föregående års (generell "
@@ -296,51 +361,66 @@ def allocate_command(
 
 
 @app.command("rebase", help="Ombasera flerårsplanen på senaste utfallet: en ny antagandekatalog med utfallsåret "
-                            "som basår och planåren framflyttade, redo att redigera. Originalfilerna ändras inte.")
+                            "som basår, planåren framflyttade och det ingående läget (eget kapital, RUR, "
+                            "pensionsskuld, lån, balanskravsunderskott) ur årsredovisningen där utfallsfilen har det. "
+                            "Originalfilerna ändras inte.")
 @handles_bad_input
 def rebase_command(
-    outcome: Path = typer.Option(..., "--outcome", "-u", help="Utfallsfil med regionens utfall och/eller "
-                                                              "makroutfall för året (se docs/utfall.md)."),
-    year: int = typer.Option(..., "--year", "-y", help="Utfallsåret, det nya basåret."),
+    utfall: Path = typer.Option(None, "--utfall", "-u", show_default=False,
+                                help="Utfallsfil med regionens utfall, balansräkning och balanskravsutredning "
+                                     "och/eller makroutfall (se docs/utfall.md). Krävs."),
+    ar: int = typer.Option(None, "--ar", show_default=False, help="Utfallsåret, det nya basåret. Krävs."),
     assumptions: Path = typer.Option(None, "--assumptions", "-a", show_default=False,
                                      help="Antagandena som ombaseras. Utan flaggan: de inbyggda."),
     out: Path = typer.Option(None, "--out", "-o", show_default=False,
-                             help="Den nya antagandekatalogen. Utan flaggan: outputs/antaganden_<år>/."),
-    overwrite: bool = typer.Option(False, "--overwrite", help="Ersätt en befintlig katalog. Utan flaggan: fel "
+                             help="Den nya antagandekatalogen. Utan flaggan: outputs/antaganden_<år>/. Får inte "
+                                  "vara, innehålla eller ligga i indata."),
+    overwrite: bool = typer.Option(False, "--overwrite", help="Ersätt en katalog som en tidigare ombasering skrev "
+                                                              "(bara filerna i dess förteckning). Utan flaggan: fel "
                                                               "om katalogen finns och inte är tom."),
+    outcome_old: Path = OldUtfallOption,
+    year_old: int = OldArOption,
 ):
-    from rich.table import Table
-
-    from flerarsprognos.output import fmt
     from flerarsprognos.io.utfallsfil import read_outcome
     from flerarsprognos.paths import default_assumptions_dir
     from flerarsprognos.problems import Problems
     from flerarsprognos.utfall.rebase import rebase
 
+    utfall = _required(_either(utfall, outcome_old, "--utfall"), "--utfall")
+    year = _required(_either(ar, year_old, "--ar"), "--ar")
     problems = Problems()
-    outcome_file = read_outcome(outcome, problems, require=None)
-    print_problems(problems.items)
+    outcome_file = read_outcome(utfall, problems, require=None)
     source = assumptions or default_assumptions_dir()
     target = out if out is not None else Path("outputs") / f"antaganden_{year}"
-    import numpy as np
-
-    new, check, macro = rebase(source, outcome_file, year, target, overwrite=overwrite)
+    new, check, macro = rebase(source, outcome_file, year, target, overwrite=overwrite, problems=problems)
+    print_problems(problems.items)
     console.print(f"Ny antagandekatalog {target}/: basår {new.basar}, planen {new.basar}–{new.planslut}, "
                   f"prognosen till {new.slutar} (antaganden {new.digest}). Originalet {source} är orört.",
                   soft_wrap=True)
+    _print_rebase(new, check, macro, utfall, year, target)
+
+
+def _print_rebase(new, check, macro, utfall: Path, year: int, target: Path) -> None:
+    import numpy as np
+    from rich.table import Table
+
+    from flerarsprognos.io.utfallsfil import BALANCE_LINES
+    from flerarsprognos.output import fmt
+    from flerarsprognos.output.labels import RR
+
     for m in macro.itertuples(index=False):
         console.print(f"  {m.nyckel} {m.ar}: planen {fmt.mnkr(m.plan, 2)} %, utfallet {fmt.mnkr(m.utfall, 2)} %")
     t = Table(title=f"Basåret {year} i den nya katalogen (mnkr)", title_justify="left", show_edge=False,
               header_style="bold")
     for h in ("Rad", "Modellen", "Utfall", "Skillnad"):
         t.add_column(h, justify="left" if h == "Rad" else "right")
-    from flerarsprognos.output.labels import RR
-
     for rec in check.itertuples(index=False):
-        t.add_row(RR.get(rec.rad, rec.rad), fmt.mnkr(rec.modell, 1), fmt.mnkr(rec.utfall, 1), fmt.mnkr(rec.skillnad, 1))
+        label = RR.get(rec.rad, BALANCE_LINES.get(rec.rad, rec.rad))
+        t.add_row(label, fmt.mnkr(rec.modell, 1), fmt.mnkr(rec.utfall, 1), fmt.mnkr(rec.skillnad, 1))
     console.print(t)
-    if check["utfall"].isna().all():
-        console.print(f"[yellow]varning: {outcome}: utfallsfilen har inga resultaträkningsrader för {year}; "
+    rr_rows = check[check["rad"].isin(list(RR))]
+    if rr_rows["utfall"].isna().all():
+        console.print(f"[yellow]varning: {utfall}: utfallsfilen har inga resultaträkningsrader för {year}; "
                       f"basåret är planen omräknad med utfallets makro, inte ett bokslut. Lägg till "
                       f"årsredovisningens rader och kör om.[/yellow]", soft_wrap=True)
     short = [key for key, v in new.values.items()

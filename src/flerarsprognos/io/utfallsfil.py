@@ -109,6 +109,52 @@ LINES: dict[str, Line] = {
     "resultat": Line("Resultat", "Resultatet", "resultat", None),
 }
 
+# The årsredovisning's balansräkning and balanskravsutredning rows that ``rebase`` reads for the
+# opening position (docs/utfall.md, "Ingående läge"). Stocks: signed as printed, never flipped
+# by ``tecken: kostnader_positiva`` (kind ``resultat``); avsättning, ansvarsförbindelse and lån
+# are positive amounts as in the balance sheet.
+BALANCE_LINES: dict[str, str] = {
+    "summa_eget_kapital": "Eget kapital",
+    "resultatutjamningsreserv": "Resultatutjämningsreserv",
+    "resultatreserv": "Resultatreserv",
+    "avsattningar_for_pensioner": "Avsättningar för pensioner (inkl. löneskatt)",
+    "ansvarsforbindelse": "Ansvarsförbindelse för pensioner (inkl. löneskatt)",
+    "laneskuld": "Låneskuld (räntebärande lån)",
+    "kassa_och_bank": "Likvida medel (kassa och bank)",
+    "immateriella_anlaggningstillgangar": "Immateriella anläggningstillgångar",
+    "mark_och_byggnader": "Mark, byggnader och tekniska anläggningar",
+    "maskiner_och_inventarier": "Maskiner och inventarier",
+    "aktier_andelar_och_bostadsratter": "Aktier, andelar och bostadsrätter",
+    "langfristiga_fordringar": "Långfristiga fordringar",
+    "forrad": "Förråd",
+    "kortfristiga_fordringar": "Kortfristiga fordringar",
+    "kortfristiga_placeringar": "Kortfristiga placeringar",
+    "ovriga_avsattningar": "Övriga avsättningar",
+    "langfristiga_skulder": "Långfristiga skulder",
+    "kortfristiga_skulder": "Kortfristiga skulder",
+    "kortfristig_upplaning": "Kortfristig upplåning",
+    "arets_balanskravsresultat": "Årets balanskravsresultat",
+    "anvandning_av_resultatutjamningsreserv": "Användning av resultatutjämningsreserv",
+    "balanskravsunderskott_att_aterstalla": "Balanskravsunderskott att återställa (per ursprungsår)",
+}
+BALANCE_ALIASES = {
+    "eget_kapital": "summa_eget_kapital",
+    "rur": "resultatutjamningsreserv",
+    "rur_utgaende": "resultatutjamningsreserv",
+    "eget_kapital_darav_resultatutjamningsreserv": "resultatutjamningsreserv",
+    "resultatreserv_utgaende": "resultatreserv",
+    "eget_kapital_darav_resultatreserv": "resultatreserv",
+    "pensionsavsattning": "avsattningar_for_pensioner",
+    "avsattning_for_pensioner": "avsattningar_for_pensioner",
+    "ansvarsforbindelse_pensioner": "ansvarsforbindelse",
+    "lan": "laneskuld",
+    "likvida_medel": "kassa_och_bank",
+    "oreglerat_underskott": "balanskravsunderskott_att_aterstalla",
+    "balanskravsunderskott": "balanskravsunderskott_att_aterstalla",
+}
+for _rad, _label in BALANCE_LINES.items():
+    LINES.setdefault(_rad, Line(_label, _label, "resultat", None))
+
 
 def line_info(rad: str, label: str | None = None, kind: str | None = None) -> Line:
     """The catalogue entry, or one made from the file's own label and kind."""
@@ -537,6 +583,7 @@ def _parse_grid(path: Path, grid: _Grid, problems: Problems, require: str | None
             problems.error(file, ref("rad"), "radens id ('rad') saknas")
             continue
         rad = normalise(rad_text)
+        rad = BALANCE_ALIASES.get(rad, rad)
         label_from_rad = None
         if rad != rad_text:
             label_from_rad = rad_text  # a ledger export names the line ("Köp av verksamhet")

@@ -544,80 +544,53 @@ def findings_frame(comparison: Comparison) -> pd.DataFrame:
 # Explaining the deviation: the economy's part and the verksamhet's own
 # ----------------------------------------------------------------------------------------
 
-def deviation_split(assumptions_dir: Path | None, outcome: OutcomeFile, year: int) -> tuple[pd.DataFrame, pd.DataFrame]:
+SPLIT_COLUMNS = ["rad", "benamning", "ar", "plan", "plan_med_utfallets_makro", "utfall", "avvikelse",
+                 "varav_ekonomin", "varav_verksamheten"]
+
+
+def run_with_outcome_macro(assumptions_dir: Path | None, utfall: OutcomeFile):
+    """The plan (``bas``) and the plan with the outcome's macro (``utfallets_makro``), one run."""
+    from flerarsprognos.io.assumptions import load_assumptions
+    from flerarsprognos.paths import default_assumptions_dir
+    from flerarsprognos.problems import Problems
+    from flerarsprognos.runner import run_scenarios
+    from flerarsprognos.utfall.makro import check_macro_years, macro_scenario
+
+    problems = Problems()
+    base = load_assumptions(assumptions_dir or default_assumptions_dir(), problems)
+    check_macro_years(base, utfall, problems)
+    problems.raise_if_errors()
+    scen, macro_rows = macro_scenario(base, utfall)
+    return run_scenarios(base, [[scen]], Problems()), macro_rows
+
+
+def deviation_split(assumptions_dir: Path | None, utfall: OutcomeFile, year: int) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Re-run the plan with the outcome's macro figures and split each line's deviation.
 
     ``ekonomin`` = plan with the outcome's skatteunderlag, löneökning, KPI, prisbasbelopp …
     minus the plan; ``verksamheten`` = the rest of the deviation (utfall − plan − ekonomin).
     Returns (split per resultaträkning line, the macro figures that were replaced).
     """
-    from flerarsprognos.io.assumptions import load_assumptions
-    from flerarsprognos.model.engine import project
-    from flerarsprognos.io.params import build_params
-    from flerarsprognos.paths import default_assumptions_dir
-    from flerarsprognos.problems import Problems
+    from flerarsprognos.utfall.makro import MACRO_NAME
 
-    problems = Problems()
-    base = load_assumptions(assumptions_dir or default_assumptions_dir(), problems)
-    macro_set, macro_rows = with_outcome_macro(base, outcome)
-    result = project(build_params([base, macro_set], base))
-    rr = result["resultatrakning"]
-    region = {r.rad: r for r in outcome.rows if r.niva == "region" and r.ar == year}
+    run, macro_rows = run_with_outcome_macro(assumptions_dir, utfall)
+    rr = run.result["resultatrakning"]
+    region = {r.rad: r for r in utfall.rows if r.niva == "region" and r.ar == year}
     records = []
-    for post in rr["rr_post"].values:
-        post = str(post)
-        if year not in set(int(y) for y in rr["year"].values):
-            break
+    in_horizon = year in {int(y) for y in rr["year"].values}
+    for post in (str(p) for p in rr["rr_post"].values if in_horizon):
         plan = float(rr.sel(scenario="bas", rr_post=post, year=year))
-        plan_macro = float(rr.sel(scenario="utfallets_makro", rr_post=post, year=year))
-        utfall = region[post].utfall if post in region else None
-        total = None if utfall is None else utfall - plan
+        plan_macro = float(rr.sel(scenario=MACRO_NAME, rr_post=post, year=year))
+        actual = region[post].utfall if post in region else None
+        total = None if actual is None else actual - plan
         econ = plan_macro - plan
         records.append({"rad": post, "benamning": LINES[post].label, "ar": year, "plan": plan,
-                        "plan_med_utfallets_makro": plan_macro, "utfall": utfall, "avvikelse": total,
+                        "plan_med_utfallets_makro": plan_macro, "utfall": actual, "avvikelse": total,
                         "varav_ekonomin": econ, "varav_verksamheten": None if total is None else total - econ})
-    split = pd.DataFrame.from_records(records, columns=["rad", "benamning", "ar", "plan", "plan_med_utfallets_makro",
-                                                        "utfall", "avvikelse", "varav_ekonomin", "varav_verksamheten"])
-    for c in ("plan", "plan_med_utfallets_makro", "utfall", "avvikelse", "varav_ekonomin", "varav_verksamheten"):
+    split = pd.DataFrame.from_records(records, columns=SPLIT_COLUMNS)
+    for c in SPLIT_COLUMNS[3:]:
         split[c] = pd.to_numeric(split[c], errors="coerce").astype(float) + 0.0
-    return split, pd.DataFrame(macro_rows, columns=["nyckel", "ar", "plan", "utfall"])
-
-
-def with_outcome_macro(base, outcome: OutcomeFile):
-    """A copy of ``base`` with the outcome's macro figures; the figures replaced (percent)."""
-    from flerarsprognos.problems import InputError, Problem
-
-    macro_set = base.copy("utfallets_makro")
-    macro_set.title = f"Planen med makroutfallet i {outcome.path.name}"
-    years = [int(y) for y in base.years]
-    rows = []
-    problems = []
-    for (key, year), value in sorted(outcome.macro.items()):
-        if year not in years:
-            problems.append(Problem(str(outcome.path), outcome.macro_cells.get((key, year)),
-                                    f"året ligger utanför planens horisont {years[0]}–{years[-1]}", year))
-            continue
-        i = years.index(year)
-        data = np.array(macro_set.values[key].data, dtype=float)
-        rows.append({"nyckel": key, "ar": year, "plan": 100 * float(data[i]), "utfall": 100 * value})
-        data[i] = value
-        macro_set.values[key].data = data
-    if problems:
-        raise InputError(problems)
-    # An outcome skatteunderlag growth already contains the outcome wages and prices: the
-    # model's link from a wage or price shift to the SU must not move it a second time.
-    su_years = [y for (k, y) in outcome.macro if k == "skatteunderlag_forandring" and y in years]
-    if su_years:
-        k_lon = float(base["su_kanslighet_lon"])
-        k_kpi = float(base["su_kanslighet_kpi_foregaende"])
-        d_lon = np.asarray(macro_set["loneokning"], dtype=float) - np.asarray(base["loneokning"], dtype=float)
-        d_kpi = np.asarray(macro_set["kpi"], dtype=float) - np.asarray(base["kpi"], dtype=float)
-        su = np.array(macro_set.values["skatteunderlag_forandring"].data, dtype=float)
-        for y in su_years:
-            i = years.index(y)
-            su[i] -= k_lon * d_lon[i] + (k_kpi * d_kpi[i - 1] if i > 0 else 0.0)
-        macro_set.values["skatteunderlag_forandring"].data = su
-    return macro_set, rows
+    return split, macro_rows
 
 
 # ----------------------------------------------------------------------------------------
