@@ -259,3 +259,22 @@ def test_change_reads_the_same_whatever_the_files_sign_convention():
     assert rk.loc["lamnade_bidrag", "forandring_procent"] == pytest.approx(-7 / 24)
     hsn = plan_mot_utfall_frame(compare(read_outcome(EXAMPLES / "hsn_2024.csv"))).set_index("rad")
     assert hsn.loc["personalkostnader", "forandring"] == pytest.approx(194.1)
+
+
+def test_compare_refuses_to_write_over_its_input(tmp_path):
+    import shutil
+
+    p = tmp_path / "hsn.csv"
+    shutil.copy(EXAMPLES / "hsn_2024.csv", p)
+    before = p.read_bytes()
+    r = CliRunner().invoke(app, ["compare", "--utfall", str(p), "--excel", str(p), "--out", str(tmp_path / "o")])
+    assert r.exit_code == 2 and "indata" in r.output
+    r = CliRunner().invoke(app, ["compare", "--utfall", str(p), "--out", str(tmp_path)])
+    assert r.exit_code == 2 and "innehåller indata" in r.output
+    assert p.read_bytes() == before and not (tmp_path / "o").exists()
+
+
+def test_compare_old_option_spellings(tmp_path):
+    r = CliRunner().invoke(app, ["compare", "--outcome", str(EXAMPLES / "hsn_2024.csv"), "--year", "2024",
+                                 "--out", str(tmp_path / "o"), "-q"])
+    assert r.exit_code == 0, r.output

@@ -118,3 +118,86 @@ def test_rebase_onto_any_year_reproduces_the_plan_with_that_years_economy(tmp_pa
     rebased = _run(new, "bas").sel(year=slice(year, 2028))
     for table in ("resultatrakning", "balansrakning", "balanskrav", "mal_varde"):
         np.testing.assert_allclose(rebased[table].values, old[table].values, atol=0.01, err_msg=table)
+
+
+# ----------------------------------------------------------------------------------------
+# Never delete or replace an input, or a file the tool did not write
+# ----------------------------------------------------------------------------------------
+
+def _tree(directory: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(directory)): p.read_bytes() for p in sorted(directory.rglob("*")) if p.is_file()}
+
+
+@pytest.fixture
+def workdir(tmp_path):
+    """A working directory with the assumptions, the outcome file and an unrelated file in it."""
+    import shutil
+
+    w = tmp_path / "arbete"
+    shutil.copytree(default_assumptions_dir(), w / "antaganden")
+    shutil.copy(MAKRO, w / "utfall.csv")
+    (w / "anteckningar.txt").write_text("mina anteckningar", encoding="utf-8")
+    return w
+
+
+@pytest.mark.parametrize("out", [".", "antaganden", "antaganden/ny", "utfall.csv"])
+def test_rebase_refuses_an_output_that_is_contains_or_lies_inside_an_input(workdir, out, monkeypatch):
+    monkeypatch.chdir(workdir)
+    before = _tree(workdir)
+    r = CliRunner().invoke(app, ["rebase", "--utfall", "utfall.csv", "--ar", "2024", "--assumptions", "antaganden",
+                                 "--out", out, "--overwrite"])
+    assert r.exit_code == 2, r.output
+    assert "indata" in r.output and "Traceback" not in r.output
+    assert _tree(workdir) == before  # nothing deleted, replaced or added
+
+
+def test_overwrite_removes_only_what_an_earlier_rebase_wrote(workdir):
+    target = workdir / "ny"
+    args = ["rebase", "--utfall", str(workdir / "utfall.csv"), "--ar", "2024", "--assumptions",
+            str(workdir / "antaganden"), "--out", str(target)]
+    assert CliRunner().invoke(app, args).exit_code == 0
+    assert (target / ".flerarsprognos-manifest").is_file()
+    r = CliRunner().invoke(app, [*args, "--overwrite"])  # its own files: replaced
+    assert r.exit_code == 0, r.output
+    (target / "egen.txt").write_text("behåll", encoding="utf-8")
+    before = _tree(target)
+    r = CliRunner().invoke(app, [*args, "--overwrite"])
+    assert r.exit_code == 2 and "egen.txt" in r.output
+    assert _tree(target) == before
+    other = workdir / "annan"
+    other.mkdir()
+    (other / "x.yaml").write_text("a: 1\n", encoding="utf-8")
+    r = CliRunner().invoke(app, [*args[:-1], str(other), "--overwrite"])  # no manifest: nothing removed
+    assert r.exit_code == 2 and "förteckning" in r.output
+    assert (other / "x.yaml").read_text(encoding="utf-8") == "a: 1\n"
+
+
+def test_the_old_option_spellings_still_work(tmp_path):
+    r = CliRunner().invoke(app, ["rebase", "--outcome", str(MAKRO), "--year", "2024", "--out", str(tmp_path / "n")])
+    assert r.exit_code == 0, r.output
+    r = CliRunner().invoke(app, ["rebase", "--utfall", str(MAKRO), "--out", str(tmp_path / "m")])
+    assert r.exit_code == 2 and "--ar" in r.output
+
+
+def test_guard_api(tmp_path):
+    from flerarsprognos.io.guard import MANIFEST, check_output_path, check_overwrite, write_manifest
+    from flerarsprognos.problems import Problems
+
+    (tmp_path / "in").mkdir()
+    f = tmp_path / "in" / "a.yaml"
+    f.write_text("x", encoding="utf-8")
+    for out, ok in [(tmp_path / "ut", True), (tmp_path, False), (tmp_path / "in", False),
+                    (tmp_path / "in" / "sub", False), (f, False), (tmp_path / "in" / ".." / "in", False)]:
+        p = Problems()
+        assert check_output_path(out, [tmp_path / "in", None], p) is ok, out
+        assert bool(p.errors) is not ok
+    d = tmp_path / "ut"
+    d.mkdir()
+    assert check_overwrite(d, False, Problems()) == []  # empty: fine
+    (d / "r.csv").write_text("1", encoding="utf-8")
+    p = Problems()
+    check_overwrite(d, False, p)
+    assert "inte tom" in str(p.errors[0])
+    write_manifest(d, ["r.csv"])
+    p = Problems()
+    assert {x.name for x in check_overwrite(d, True, p)} == {"r.csv", MANIFEST} and not p.errors
