@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from flerarsprognos.model.revenue import inkomstutjamning
+from flerarsprognos.model.utjamning import inkomstutjamning
 
 
 def test_regional_and_national_shocks():

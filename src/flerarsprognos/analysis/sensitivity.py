@@ -1,4 +1,4 @@
-"""The standard känslighetsanalys (DOMAIN.md §9), both sides, in one vectorised run.
+"""The standard känslighetsanalys (docs/analys.md), both sides, in one vectorised run.
 
 Each assumption is moved up and down by its standard step, alone, against the scenario it
 starts from; the effect is the change in årets resultat and balanskravsresultat per year.

@@ -1,7 +1,10 @@
-"""Balanskravsutredning, resultatutjämningsreserv, resultatreserv and the deficit ledger (§6).
+"""Balanskravsutredning, resultatutjämningsreserv, resultatreserv and the deficit ledger
+(docs/modell.md, "Balanskravet").
 
 One call of :func:`step` is one year for every scenario at once; the state (reserves and
 open deficits by year of origin) is carried by the caller's loop over years.
+:class:`Balanskravsutredning` holds the rules, the state and the rows of the statement and is
+what the engine calls year by year.
 """
 
 from __future__ import annotations
@@ -10,6 +13,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from flerarsprognos.model.inputs import Inputs
+from flerarsprognos.model.statements import BK_POSTS
 from flerarsprognos.model.years import cumsum
 
 
@@ -117,3 +122,49 @@ def step(i: int, year: int, state: State, rules: Rules, *, arets_resultat, efter
         "oreglerat_underskott": state.open_total,
         "underskott_for_sent_aterstallt": forfallet,
     }
+
+
+ADJUSTMENTS = ("realisationsvinster", "realisationsvinster_undantag", "realisationsforluster_undantag",
+               "orealiserade_vinster_forluster", "aterforing_orealiserade")
+
+
+class Balanskravsutredning:
+    """The balanskravsutredning of every scenario, filled one year at a time.
+
+    The rows are written year-major into ``block`` (post, year, scenario): each year's write
+    is contiguous and the result shows the block as (scenario, year, post) without a copy.
+    """
+
+    def __init__(self, p: Inputs):
+        S, Y = p.shape
+        self.rules = Rules(
+            reservation_limit=p.scalar("rur_reservation_grans"),
+            reservation_limit_negative_equity=p.scalar("rur_reservation_grans_negativt_ek"),
+            resultatreserv_from=p.scalar("resultatreserv_fran_ar"), resultatreserv_cap=p.scalar("resultatreserv_tak"),
+            regain_years=p.scalar("underskott_aterstallningstid"), reservation_share=p.scalar("reservering_andel"),
+            use_always=np.broadcast_to(p("rur_anvandning_alltid"), (S,)).astype(bool),
+            su_average=p.scalar("skatteunderlag_snitt"))
+        self.state = State(rur=p.scalar("rur_ingaende").copy(), resultatreserv=p.scalar("resultatreserv_ingaende").copy(),
+                           deficits=np.zeros((S, Y)))
+        self.adjustments = {k: p.path(k) for k in ADJUSTMENTS}
+        self.synnerliga = p.path("synnerliga_skal")
+        self.block = np.empty((len(BK_POSTS), Y, S))
+        self.rows = {k: self.block[j].T for j, k in enumerate(BK_POSTS)}
+
+    def year(self, i: int, year: int, *, arets_resultat, skatter_och_bidrag, ek_inkl_ansvarsforbindelse,
+             su_growth) -> None:
+        adj = {k: v[:, i] for k, v in self.adjustments.items()}
+        efter = adjusted_result(arets_resultat, adj["realisationsvinster"], adj["realisationsvinster_undantag"],
+                                adj["realisationsforluster_undantag"], adj["orealiserade_vinster_forluster"],
+                                adj["aterforing_orealiserade"])
+        row = step(i, year, self.state, self.rules, arets_resultat=arets_resultat, efter_justeringar=efter,
+                   skatter_och_bidrag=skatter_och_bidrag, ek_inkl_ansvarsforbindelse=ek_inkl_ansvarsforbindelse,
+                   su_growth=su_growth, synnerliga_skal=self.synnerliga[:, i])
+        row["arets_resultat_enligt_resultatrakningen"] = arets_resultat
+        row["reducering_av_samtliga_realisationsvinster"] = -adj["realisationsvinster"]
+        row["justering_realisationsvinst_enligt_undantagsmojlighet"] = adj["realisationsvinster_undantag"]
+        row["justering_realisationsforlust_enligt_undantagsmojlighet"] = adj["realisationsforluster_undantag"]
+        row["orealiserade_vinster_och_forluster_i_vardepapper"] = adj["orealiserade_vinster_forluster"]
+        row["aterforing_av_orealiserade_vinster_och_forluster_i_vardepapper"] = adj["aterforing_orealiserade"]
+        for k in BK_POSTS:
+            self.rows[k][:, i] = row[k]

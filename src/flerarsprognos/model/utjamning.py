@@ -1,54 +1,19 @@
-"""Skatteintäkter and generella statsbidrag och utjämning (DOMAIN.md §3)."""
+"""Generella statsbidrag och utjämning, component by component (docs/modell.md, "Utjämning").
+
+Each component of the kommunalekonomiska utjämningen (lag (2004:773)) and the other general
+statsbidrag is projected by the method its assumption names: a given path, following the
+skatteunderlag, kr per invånare, or the law's inkomstutjämning formula.
+"""
 
 from __future__ import annotations
 
 import numpy as np
 
 from flerarsprognos.io.schema import UTJAMNING_METHODS
+from flerarsprognos.model.inputs import Inputs
+from flerarsprognos.model.skatteintakter import Skatteintakter
+from flerarsprognos.model.statements import UTJAMNING_COMPONENTS
 from flerarsprognos.model.years import cumprod
-
-
-def lagged(x: np.ndarray, fill: float = 0.0) -> np.ndarray:
-    """x shifted one year later along the last axis; the first year gets ``fill``."""
-    out = np.empty_like(x)
-    out[..., 0] = fill
-    out[..., 1:] = x[..., :-1]
-    return out
-
-
-def skatteunderlag_growth(su_forandring, loneokning, loneokning_bas, kpi, kpi_bas,
-                          k_lon, k_kpi_prev) -> np.ndarray:
-    """National SU growth, moved by a scenario's wage and price shifts.
-
-    A wage shift moves the lönesumma the same year; a price shift moves the pensions in the
-    SU the year after (pensions are indexed on the previous year's prices). The coefficients
-    are assumptions (regler.yaml), shifts are measured against the baseline assumption set.
-    """
-    k_lon = np.asarray(k_lon)[..., None]
-    k_kpi_prev = np.asarray(k_kpi_prev)[..., None]
-    return su_forandring + k_lon * (loneokning - loneokning_bas) + k_kpi_prev * lagged(kpi - kpi_bas)
-
-
-def population_factor(invanare, invanare_ingaende, befolkning_riket_forandring) -> np.ndarray:
-    """(1 + regional population growth) / (1 + national population growth), per year."""
-    inv = np.asarray(invanare, dtype=float)
-    prev = np.concatenate([np.broadcast_to(np.asarray(invanare_ingaende)[..., None],
-                                           inv.shape[:-1] + (1,)), inv[..., :-1]], axis=-1)
-    return (inv / prev) / (1.0 + befolkning_riket_forandring)
-
-
-def skatteunderlag(su_ingaende, su_growth, pop_factor) -> np.ndarray:
-    """SU_r(t) = SU_r(t−1) · (1 + g_SU(t)) · (1 + bef_r(t)) / (1 + bef_riket(t))."""
-    return np.asarray(su_ingaende)[..., None] * cumprod((1.0 + su_growth) * pop_factor)
-
-
-def skatteintakter(su, skattesats, slutavrakning_korrigering) -> np.ndarray:
-    return su * skattesats + slutavrakning_korrigering
-
-
-def medelskattekraft(ingaende, su_growth, befolkning_riket_forandring) -> np.ndarray:
-    """The national SU per invånare (kr): grows with the national SU over the population."""
-    return np.asarray(ingaende)[..., None] * cumprod((1.0 + su_growth) / (1.0 + befolkning_riket_forandring))
 
 
 def inkomstutjamning(su, medelskattekraft, invanare, garantiniva, skattesats) -> np.ndarray:
@@ -105,3 +70,18 @@ def utjamning_component(method_code, values, su_growth, pop_factor, invanare, fo
     if (code == formel).any():
         out = np.where(code == formel, by_formula(), out)
     return out
+
+
+def project_utjamning(p: Inputs, rev: Skatteintakter) -> np.ndarray:
+    """All components, stacked component first: (komponent, scenario, year), mnkr.
+
+    Component first: each component is one contiguous block (cheap to stack and to sum).
+    """
+    def formula():  # the law's inkomstutjämning, computed only if a scenario uses it
+        return inkomstutjamning(rev.skatteunderlag, rev.medelskattekraft, p.path("invanare"),
+                                p.scalar("inkomstutjamning_garantiniva"), p.scalar("inkomstutjamning_skattesats"))
+
+    return np.stack([
+        utjamning_component(p.scalar(f"metod_{c}"), p.path(c), rev.su_growth, rev.population,
+                            p.path("invanare"), formula)
+        for c in UTJAMNING_COMPONENTS], axis=0)
