@@ -8,7 +8,7 @@ scenario file, and run through :mod:`flerarsprognos.runner`.
 
 An outcome skatteunderlag growth already contains the outcome wages and prices. The model
 moves the SU with a scenario's wage and price shifts
-(:func:`flerarsprognos.model.revenue.skatteunderlag_growth`); for a year where the file gives
+(:func:`flerarsprognos.model.skatteintakter.skatteunderlag_growth`); for a year where the file gives
 the SU growth, the scenario's SU change is reduced by exactly that link, computed by the
 model's own function, so the SU lands on the outcome figure. Documented in ``docs/utfall.md``.
 """
@@ -21,7 +21,7 @@ import pandas as pd
 from flerarsprognos.io.assumptions import AssumptionSet
 from flerarsprognos.io.scenarios import Scenario, apply_scenarios
 from flerarsprognos.io.utfallsfil import OutcomeFile
-from flerarsprognos.model.revenue import skatteunderlag_growth
+from flerarsprognos.model.skatteintakter import skatteunderlag_growth
 from flerarsprognos.problems import Problems
 
 MACRO_NAME = "utfallets_makro"
