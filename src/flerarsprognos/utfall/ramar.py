@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from flerarsprognos.io.yamlfile import as_number, read_yaml
@@ -92,9 +93,15 @@ class Allocation:
 
 
 def _amount(raw: Any, scale: float, file: str, key: str, problems: Problems) -> float | None:
+    from flerarsprognos.io.utfallsfil import MAX_AMOUNT_MNKR
+
     x, why = as_number(raw)
     if why:
         problems.error(file, key, why)
+        return None
+    if abs(x * scale) > MAX_AMOUNT_MNKR:
+        problems.error(file, key, f"beloppet {x:g} är orimligt stort (över {MAX_AMOUNT_MNKR:,.0f} mnkr); fel enhet "
+                                  "eller ett skrivfel?".replace(",", " "))
         return None
     return x * scale
 
@@ -108,43 +115,94 @@ def _rounding_step(values: list[float]) -> float:
     return 1e-6
 
 
+@dataclass
+class _Ctx:
+    """What every nämnd's ram of one file is read with."""
+
+    file: str
+    scale: float
+    step: float
+    year: int
+    assumptions_dir: Path | None
+    problems: Problems
+    findings: list[str]
+    default_general: Any = None
+    macro: Any = None  # the assumptions' wage and price paths, loaded once when an index needs them
+
+
 def read_frames(path: Path | str, assumptions_dir: Path | None = None, problems: Problems | None = None,
                 check_plan: bool = True) -> Allocation:
     """Read a ramar file, build every ram, check stated totals (findings) and the plan sum (error)."""
     path = Path(path)
     file = str(path)
     own = problems if problems is not None else Problems()
+    data = _read_file(path, own)
+    unit, year, whole, namnder = _file_settings(data, file, own)
+    scale = UNITS[unit]
+    ctx = _Ctx(file=file, scale=scale, step=_file_step(namnder, scale), year=year, assumptions_dir=assumptions_dir,
+               problems=own, findings=[], default_general=data.get("generell_upprakning"))
+    frames: list[Frame] = []
+    seen: dict[str, int] = {}
+    for i, n in enumerate(namnder):
+        frame = _read_namnd(ctx, i, n, seen)
+        if frame is not None:
+            frames.append(frame)
+    alloc = Allocation(path=path, title=str(data.get("titel", path.stem)), year=year, unit=unit, frames=frames,
+                       findings=ctx.findings, whole_region=whole, step=ctx.step)
+    if "angiven_summa" in data:
+        stated = _amount(data["angiven_summa"], scale, file, "angiven_summa", own)
+        if stated is not None and abs(alloc.total - stated) > _tol(ctx.step, len(frames)):
+            ctx.findings.append(f"{file}: angiven_summa: ramarna summerar till {_mnkr(alloc.total)} mnkr men summan "
+                                f"anges till {_mnkr(stated)} mnkr")
+    own.raise_if_errors()
+    if whole and check_plan:
+        _check_plan_sum(alloc, assumptions_dir, own)
+    return alloc
+
+
+def _read_file(path: Path, problems: Problems) -> dict:
+    """The file as a table (every problem raised at once)."""
+    file = str(path)
     if not path.is_file():
-        own.error(file, None, "filen finns inte")
-        own.raise_if_errors()
-    data = read_yaml(path, own)
+        problems.error(file, None, "filen finns inte")
+        problems.raise_if_errors()
+    data = read_yaml(path, problems)
     if data is None:
-        own.raise_if_errors()
+        if not problems.errors:
+            problems.error(file, None, "filen är tom")
+        problems.raise_if_errors()
     if not isinstance(data, dict):
-        own.error(file, None, "filen ska vara en tabell med titel, enhet, ar och namnder")
-        own.raise_if_errors()
+        problems.error(file, None, "filen ska vara en tabell med titel, enhet, ar och namnder")
+        problems.raise_if_errors()
     for k in data:
         if k not in FILE_KEYS:
-            own.error(file, str(k), f"okänd nyckel (tillåtna: {', '.join(sorted(FILE_KEYS))})")
+            problems.error(file, str(k), f"okänd nyckel (tillåtna: {', '.join(sorted(FILE_KEYS))})")
+    return data
+
+
+def _file_settings(data: dict, file: str, problems: Problems) -> tuple[str, int, bool, list]:
+    """Unit, year, whether the file covers the whole region, and the list of nämnder."""
     unit = data.get("enhet")
     if unit not in UNITS:
-        own.error(file, "enhet", f"enheten '{unit}' ska vara tkr eller mnkr")
+        problems.error(file, "enhet", f"enheten '{unit}' ska vara tkr eller mnkr")
         unit = "mnkr"
-    scale = UNITS[unit]
     year = data.get("ar")
-    if not isinstance(year, int) or not 1990 <= year <= 2100:
-        own.error(file, "ar", f"'{year}' är inget årtal")
+    if isinstance(year, bool) or not isinstance(year, int) or not 1990 <= year <= 2100:
+        problems.error(file, "ar", f"'{year}' är inget årtal (ett heltal som 2026)")
         year = 0
     whole = data.get("hela_regionen", False)
     if not isinstance(whole, bool):
-        own.error(file, "hela_regionen", "ska vara true eller false")
+        problems.error(file, "hela_regionen", "ska vara true eller false")
         whole = False
     namnder = data.get("namnder")
     if not isinstance(namnder, list) or not namnder:
-        own.error(file, "namnder", "saknas eller är ingen lista")
-        own.raise_if_errors()
+        problems.error(file, "namnder", "saknas eller är ingen lista")
+        problems.raise_if_errors()
+    return unit, year, whole, namnder
 
-    # The figures' rounding step decides how far a stated total may be from its parts.
+
+def _file_step(namnder: list, scale: float) -> float:
+    """The figures' rounding step: how far a stated total may be from its parts."""
     given: list[float] = []
     for n in namnder:
         if isinstance(n, dict):
@@ -152,84 +210,87 @@ def read_frames(path: Path | str, assumptions_dir: Path | None = None, problems:
                 x, why = as_number(n.get(k)) if k in n else (None, "x")
                 if not why:
                     given.append(abs(x))
-    step = _rounding_step(given) * scale if given else scale
+    return _rounding_step(given) * scale if given else scale
 
-    macro = None
-    default_general = data.get("generell_upprakning")
-    findings: list[str] = []
-    frames: list[Frame] = []
-    seen: dict[str, int] = {}
-    for i, n in enumerate(namnder):
-        where = f"namnder[{i}]"
-        if not isinstance(n, dict) or not isinstance(n.get("namnd"), str):
-            own.error(file, where, "ska vara en tabell med namnd och ram eller foregaende_ram")
-            continue
-        name = n["namnd"]
-        where = f"namnder[{i}] ({name})"
-        for k in n:
-            if k not in NAMND_KEYS:
-                own.error(file, f"{where}.{k}", f"okänd nyckel (tillåtna: {', '.join(sorted(NAMND_KEYS))})")
-        if name in seen:
-            own.error(file, where, f"nämnden finns redan (namnder[{seen[name]}])")
-            continue
-        seen[name] = i
-        if "ram" in n and "foregaende_ram" in n:
-            own.error(file, where, "ange antingen ram eller foregaende_ram med forandringar, inte båda")
-            continue
-        if "ram" in n:
-            ram = _amount(n["ram"], scale, file, f"{where}.ram", own)
-            if ram is not None:
-                frames.append(Frame(namnd=name, ram=ram))
-            continue
-        if "foregaende_ram" not in n:
-            own.error(file, where, "ram eller foregaende_ram saknas")
-            continue
-        previous = _amount(n["foregaende_ram"], scale, file, f"{where}.foregaende_ram", own)
-        if previous is None:
-            continue
-        raw_steps = n.get("forandringar") or []
-        if default_general is not None and not any(isinstance(s, dict) and s.get("typ") == "generell_upprakning"
+
+def _read_namnd(ctx: _Ctx, i: int, n: Any, seen: dict[str, int]) -> Frame | None:
+    """One nämnd: a stated ram, or the previous ram built up step by step (with its checks)."""
+    file, own = ctx.file, ctx.problems
+    where = f"namnder[{i}]"
+    if not isinstance(n, dict) or not isinstance(n.get("namnd"), str):
+        own.error(file, where, "ska vara en tabell med namnd och ram eller foregaende_ram")
+        return None
+    name = n["namnd"]
+    where = f"namnder[{i}] ({name})"
+    for k in n:
+        if k not in NAMND_KEYS:
+            own.error(file, f"{where}.{k}", f"okänd nyckel (tillåtna: {', '.join(sorted(NAMND_KEYS))})")
+    if name in seen:
+        own.error(file, where, f"nämnden finns redan (namnder[{seen[name]}])")
+        return None
+    seen[name] = i
+    if "ram" in n and "foregaende_ram" in n:
+        own.error(file, where, "ange antingen ram eller foregaende_ram med forandringar, inte båda")
+        return None
+    if "ram" in n:
+        ram = _amount(n["ram"], ctx.scale, file, f"{where}.ram", own)
+        return Frame(namnd=name, ram=ram) if ram is not None else None
+    if "foregaende_ram" not in n:
+        own.error(file, where, "ram eller foregaende_ram saknas")
+        return None
+    previous = _amount(n["foregaende_ram"], ctx.scale, file, f"{where}.foregaende_ram", own)
+    if previous is None:
+        return None
+    frame = _build_up(ctx, n, where, name, previous)
+    _check_stated(n, frame, ctx.scale, ctx.step, file, where, ctx.findings, own)
+    if "omraden" in n:
+        frame.omraden = _omraden(n["omraden"], frame, ctx.scale, ctx.step, file, f"{where}.omraden", ctx.findings, own)
+    return frame
+
+
+def _build_up(ctx: _Ctx, n: dict, where: str, name: str, previous: float) -> Frame:
+    raw_steps = n.get("forandringar") or []
+    if not isinstance(raw_steps, list):
+        ctx.problems.error(ctx.file, f"{where}.forandringar", "ska vara en lista av förändringar")
+        raw_steps = []
+    if ctx.default_general is not None and not any(isinstance(s, dict) and s.get("typ") == "generell_upprakning"
                                                    for s in raw_steps):
-            raw_steps = [{"typ": "generell_upprakning", **default_general}] + list(raw_steps)
-        steps = []
-        for j, s in enumerate(raw_steps):
-            st, macro = _step(s, STEP_KINDS, previous, scale, step, year, assumptions_dir, macro, file,
-                              f"{where}.forandringar[{j}]", own)
-            if st is not None:
-                steps.append(st)
-        frame = Frame(namnd=name, ram=previous + sum(s.amount for s in steps), previous=previous, steps=steps)
-        base_fin = None
-        for j, s in enumerate(n.get("finansiering") or []):
-            st, macro = _step(s, FINANCING_KINDS, base_fin if base_fin is not None else previous, scale, step, year,
-                              assumptions_dir, macro, file, f"{where}.finansiering[{j}]", own)
-            if st is not None:
-                frame.financing.append(st)
-                if st.kind == "beraknade_nettokostnader":
-                    base_fin = st.amount
-        _check_stated(n, frame, scale, step, file, where, findings, own)
-        if "omraden" in n:
-            frame.omraden = _omraden(n["omraden"], frame, scale, step, file, f"{where}.omraden", findings, own)
-        frames.append(frame)
+        raw_steps = [{"typ": "generell_upprakning", **ctx.default_general}] + list(raw_steps)
+    steps = []
+    for j, s in enumerate(raw_steps):
+        st, ctx.macro = _step(s, STEP_KINDS, previous, ctx.scale, ctx.step, ctx.year, ctx.assumptions_dir, ctx.macro,
+                              ctx.file, f"{where}.forandringar[{j}]", ctx.problems)
+        if st is not None:
+            steps.append(st)
+    frame = Frame(namnd=name, ram=previous + sum(s.amount for s in steps), previous=previous, steps=steps)
+    base_fin = None
+    financing = n.get("finansiering") or []
+    if not isinstance(financing, list):
+        ctx.problems.error(ctx.file, f"{where}.finansiering", "ska vara en lista")
+        financing = []
+    for j, s in enumerate(financing):
+        st, ctx.macro = _step(s, FINANCING_KINDS, base_fin if base_fin is not None else previous, ctx.scale, ctx.step,
+                              ctx.year, ctx.assumptions_dir, ctx.macro, ctx.file, f"{where}.finansiering[{j}]",
+                              ctx.problems)
+        if st is not None:
+            frame.financing.append(st)
+            if st.kind == "beraknade_nettokostnader":
+                base_fin = st.amount
+    return frame
 
-    alloc = Allocation(path=path, title=str(data.get("titel", path.stem)), year=year, unit=unit, frames=frames,
-                       findings=findings, whole_region=whole, step=step)
-    if "angiven_summa" in data:
-        stated = _amount(data["angiven_summa"], scale, file, "angiven_summa", own)
-        if stated is not None and abs(alloc.total - stated) > _tol(step, len(frames)):
-            findings.append(f"{file}: angiven_summa: ramarna summerar till {_mnkr(alloc.total)} mnkr men summan "
-                            f"anges till {_mnkr(stated)} mnkr")
-    own.raise_if_errors()
-    if whole and check_plan:
-        alloc.plan_nettokostnad = _plan_nettokostnad(assumptions_dir, year, file, own)
-        own.raise_if_errors()
-        diff = alloc.total - alloc.plan_nettokostnad
-        if abs(diff) > _tol(step, len(frames)):
-            own.error(file, "namnder",
-                      f"ramarna summerar till {_mnkr(alloc.total, 1)} mnkr men planens verksamhetens "
-                      f"nettokostnader {year} är {_mnkr(alloc.plan_nettokostnad, 1)} mnkr: skillnad "
-                      f"{_mnkr(diff, 1)} mnkr ({'mer' if diff > 0 else 'mindre'} än planen)", year)
-            own.raise_if_errors()
-    return alloc
+
+def _check_plan_sum(alloc: Allocation, assumptions_dir: Path | None, problems: Problems) -> None:
+    """A file for the whole region must sum to the plan's verksamhetens nettokostnader (an error)."""
+    file, year = str(alloc.path), alloc.year
+    alloc.plan_nettokostnad = _plan_nettokostnad(assumptions_dir, year, file, problems)
+    problems.raise_if_errors()
+    diff = alloc.total - alloc.plan_nettokostnad
+    if abs(diff) > _tol(alloc.step, len(alloc.frames)):
+        problems.error(file, "namnder",
+                       f"ramarna summerar till {_mnkr(alloc.total, 1)} mnkr men planens verksamhetens "
+                       f"nettokostnader {year} är {_mnkr(alloc.plan_nettokostnad, 1)} mnkr: skillnad "
+                       f"{_mnkr(diff, 1)} mnkr ({'mer' if diff > 0 else 'mindre'} än planen)", year)
+        problems.raise_if_errors()
 
 
 def _tol(step: float, n: int) -> float:
@@ -295,7 +356,7 @@ def _step(s: Any, kinds: tuple[str, ...], base: float, scale: float, step: float
             return None, macro
         i = macro["years"].index(year)
         lon, kpi = macro["loneokning"][i], macro["kpi"][i]
-        rate = w * lon + (1 - w) * kpi
+        rate = lpik(lon, kpi, w)
         amount = round(rate * base / step) * step
         how = (f"index {_mnkr(100 * rate, 2)} % (löneökning {_mnkr(100 * lon, 1)} %, KPI {_mnkr(100 * kpi, 1)} %, "
                f"lönevikt {_mnkr(100 * w)} %) av {_mnkr(base)}")
@@ -306,6 +367,13 @@ def _step(s: Any, kinds: tuple[str, ...], base: float, scale: float, step: float
             problems.warn(file, where, f"{label}: beräknat {_mnkr(amount, 1)} mnkr ({how}) men angivet "
                                        f"{_mnkr(stated, 1)} mnkr")
     return st, macro
+
+
+def lpik(loneokning: float, kpi: float, lonevikt: float) -> float:
+    """The LPIK-like index of one year, by the model's own cost index (model.nettokostnader)."""
+    from flerarsprognos.model.nettokostnader import cost_index_growth
+
+    return float(cost_index_growth(np.array([loneokning]), np.array([kpi]), lonevikt)[0])
 
 
 def _macro(assumptions_dir: Path | None, file: str, problems: Problems):

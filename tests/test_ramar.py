@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import numpy as np
 import pytest
 from typer.testing import CliRunner
 
@@ -163,3 +164,76 @@ def test_next_year_draft_from_the_2023_ramar(tmp_path):
     assert draft.frames[0].steps[0].amount == pytest.approx(round(8022.169 * 0.02895, 3))
     with pytest.raises(InputError, match="skillnad -138,6 mnkr"):
         read_frames(out / "ramar_2024.yaml")
+
+
+# ----------------------------------------------------------------------------------------
+# Bad ram files: one clear message naming file and key, exit 2, nothing written
+# ----------------------------------------------------------------------------------------
+
+_RAM = "titel: T\nenhet: mnkr\nar: 2026\nnamnder:\n"
+BAD_RAM_FILES = [
+    ("tom", b"", "filen är tom"),
+    ("bara blanktecken", "  \n\n", "filen är tom"),
+    ("binär", bytes(range(256)), "kan inte läsa filen"),
+    ("syntaxfel", "titel: [\n", "ogiltig YAML"),
+    ("ingen tabell", "- 1\n- 2\n", "ska vara en tabell"),
+    ("okänd nyckel", _RAM + "  - {namnd: A, ram: 1}\nextra: 1\n", "extra: okänd nyckel"),
+    ("dubblerad nyckel", "titel: T\ntitel: U\nenhet: mnkr\nar: 2026\nnamnder: [{namnd: A, ram: 1}]\n", "titel"),
+    ("fel enhet", "titel: T\nenhet: kronor\nar: 2026\nnamnder: [{namnd: A, ram: 1}]\n", "enhet: enheten 'kronor'"),
+    ("år som text", "titel: T\nenhet: mnkr\nar: tjugo\nnamnder: [{namnd: A, ram: 1}]\n", "ar: 'tjugo' är inget årtal"),
+    ("år 20266", "titel: T\nenhet: mnkr\nar: 20266\nnamnder: [{namnd: A, ram: 1}]\n", "ar: '20266' är inget årtal"),
+    ("bråkår", "titel: T\nenhet: mnkr\nar: 2026.5\nnamnder: [{namnd: A, ram: 1}]\n", "ar: '2026.5' är inget årtal"),
+    ("namnder saknas", "titel: T\nenhet: mnkr\nar: 2026\n", "namnder: saknas"),
+    ("text i talcell", _RAM + "  - {namnd: A, ram: tusen}\n", "namnder[0] (A).ram: text ('tusen')"),
+    ("decimalkomma", _RAM + "  - {namnd: A, ram: '1 873,8'}\n", "decimalkomma"),
+    ("NaN", _RAM + "  - {namnd: A, ram: .nan}\n", "NaN"),
+    ("inf", _RAM + "  - {namnd: A, ram: .inf}\n", "oändligt"),
+    ("orimligt stort", _RAM + "  - {namnd: A, ram: 1.0e+12}\n", "orimligt stort"),
+    ("orimligt stort i tkr", "titel: T\nenhet: tkr\nar: 2026\nnamnder: [{namnd: A, ram: 1.0e+13}]\n", "orimligt stort"),
+    ("dubblerad nämnd", _RAM + "  - {namnd: A, ram: 1}\n  - {namnd: A, ram: 2}\n", "nämnden finns redan"),
+    ("ram och föregående", _RAM + "  - {namnd: A, ram: 1, foregaende_ram: 1}\n", "inte båda"),
+    ("ingen ram", _RAM + "  - {namnd: A}\n", "ram eller foregaende_ram saknas"),
+    ("förändringar ingen lista", _RAM + "  - {namnd: A, foregaende_ram: 1, forandringar: 5}\n",
+     "forandringar: ska vara en lista"),
+    ("okänd typ", _RAM + "  - {namnd: A, foregaende_ram: 1, forandringar: [{typ: gava, belopp: 1}]}\n",
+     "'gava' är ingen typ"),
+    ("två sätt", _RAM + "  - {namnd: A, foregaende_ram: 1, forandringar: [{typ: tillskott, belopp: 1, procent: 1}]}\n",
+     "ange precis en av belopp"),
+    ("positiv effektivisering", _RAM + "  - {namnd: A, foregaende_ram: 1, forandringar: [{typ: effektivisering, "
+     "belopp: 5}]}\n", "effektivisering minskar ramen"),
+    ("lönevikt utanför", _RAM + "  - {namnd: A, foregaende_ram: 100, forandringar: [{typ: generell_upprakning, "
+     "index: lpik, lonevikt: 1.5}]}\n", "lonevikt: ska vara en andel"),
+]
+
+
+@pytest.mark.parametrize("case, content, fragment", BAD_RAM_FILES, ids=[c[0] for c in BAD_RAM_FILES])
+def test_bad_ram_file_is_a_clear_message_exit_2_nothing_written(tmp_path, case, content, fragment):
+    p = tmp_path / "ramar.yaml"
+    if isinstance(content, bytes):
+        p.write_bytes(content)
+    else:
+        p.write_text(content, encoding="utf-8")
+    with pytest.raises(InputError) as exc:
+        read_frames(p)
+    text = "\n".join(str(x) for x in exc.value.problems)
+    assert fragment in text and str(p) in text, text
+    out = tmp_path / "ut"
+    r = CliRunner().invoke(app, ["allocate", str(p), "--out", str(out)])
+    assert r.exit_code == 2, r.output
+    assert "Traceback" not in r.output and not out.exists()
+
+
+def test_ram_file_with_bom_reads_like_without(tmp_path):
+    text = _RAM + "  - {namnd: A, ram: 100}\n"
+    a, b = tmp_path / "a.yaml", tmp_path / "b.yaml"
+    a.write_text(text, encoding="utf-8")
+    b.write_bytes("\ufeff".encode("utf-8") + text.encode("utf-8"))
+    assert read_frames(a).total == read_frames(b).total == 100
+
+
+def test_lpik_is_the_models_cost_index():
+    from flerarsprognos.model.nettokostnader import cost_index_growth
+    from flerarsprognos.utfall.ramar import lpik
+
+    assert lpik(0.034, 0.02, 0.55) == pytest.approx(float(cost_index_growth(np.array([0.034]), np.array([0.02]), 0.55)[0]))
+    assert lpik(0.034, 0.02, 0.55) == pytest.approx(0.55 * 0.034 + 0.45 * 0.02)
