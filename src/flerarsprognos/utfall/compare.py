@@ -198,20 +198,61 @@ def compare(outcome: OutcomeFile, plan: PlanSource | None = None, years: list[in
                       notes=notes, plan_kind=plan.kind)
 
 
+@dataclass
+class _Group:
+    """One organisation's lines for one year, as they are compared (the steps share it)."""
+
+    outcome: OutcomeFile
+    plan: PlanSource
+    niva: str
+    org: str
+    year: int
+    rows: dict[str, Row]
+    prev_rows: dict[str, Row]
+    findings: list[Finding]
+    notes: list[str]
+    parent: dict[str, str | None] = field(default_factory=dict)
+    children: dict[str, list[str]] = field(default_factory=dict)
+    subtotals: list[str] = field(default_factory=list)  # computed here, parts before the totals made of them
+
+    @property
+    def p(self) -> float:
+        return self.outcome.precision
+
+    @property
+    def d(self) -> int:
+        return self.outcome.decimals
+
+    def finding(self, rad: str, where: str, message: str) -> None:
+        self.findings.append(Finding(self.outcome.path.name, where, self.org, rad, self.year, message))
+
+    def shown(self, info: Line, value: float | None) -> str:
+        return _m(_shown_amount(self.outcome, info, value), self.d)
+
+    def leaves(self, tot: str) -> list[str]:
+        out: list[str] = []
+        for c in self.children.get(tot, []):
+            out.extend(self.leaves(c) if c in self.subtotals else [c])
+        return out
+
+
 def _compare_group(outcome: OutcomeFile, plan: PlanSource, niva: str, org: str, year: int, group: list[Row],
                    prev_rows: dict[str, Row], findings: list[Finding], notes: list[str]) -> list[LineResult]:
-    file = outcome.path.name
-    p = outcome.precision
-    d = outcome.decimals
-    rows = {r.rad: r for r in group}
-    parent = {rad: (r.summeras_i or r.info.parent) for rad, r in rows.items()}
+    g = _Group(outcome, plan, niva, org, year, {r.rad: r for r in group}, prev_rows, findings, notes)
+    candidates = _plan_candidates(g)
+    _hierarchy(g)
+    chosen = _resolve_contradictions(g, candidates)
+    results = _line_results(g, chosen)
+    _check_stated_lines(g, results)
+    _check_stated_totals(g, results)
+    return _ordered(g, results)
 
-    def finding(rad: str, where: str, message: str) -> None:
-        findings.append(Finding(file, where, org, rad, year, message))
 
-    # --- plan figures: candidates per line -------------------------------------------------
+def _plan_candidates(g: _Group) -> dict[str, list[tuple[float, str]]]:
+    """The plan figure(s) each line could have; notes for lines only in the plan or the outcome."""
+    plan, p = g.plan, g.p
     candidates: dict[str, list[tuple[float, str]]] = {}
-    for rad, r in rows.items():
+    for rad, r in g.rows.items():
         cands: list[tuple[float, str]] = []
         if plan.kind == "utfallsfil":
             if r.budget is not None:
@@ -221,50 +262,50 @@ def _compare_group(outcome: OutcomeFile, plan: PlanSource, niva: str, org: str, 
                 if not cands or abs(implied - cands[0][0]) > _tol_pair(p):
                     cands.append((implied, "härledd ur angiven avvikelse"))
         else:
-            v = plan.get(niva, org, rad, year)
+            v = plan.get(g.niva, g.org, rad, g.year)
             if v is not None:
                 cands.append((v, "plan"))
         candidates[rad] = cands
     if plan.kind != "utfallsfil":
-        for rad in plan.lines(niva, org, year):
-            if rad not in rows:
-                notes.append(f"{org}: raden '{rad}' finns i planen ({plan.name}) men inte i utfallet {year}")
-        for rad, r in rows.items():
+        for rad in plan.lines(g.niva, g.org, g.year):
+            if rad not in g.rows:
+                g.notes.append(f"{g.org}: raden '{rad}' finns i planen ({plan.name}) men inte i utfallet {g.year}")
+        for rad, r in g.rows.items():
             if not candidates[rad] and r.utfall is not None:
-                notes.append(f"{org}: raden '{rad}' finns i utfallet {year} men inte i planen ({plan.name})")
+                g.notes.append(f"{g.org}: raden '{rad}' finns i utfallet {g.year} men inte i planen ({plan.name})")
+    return candidates
 
-    # Children through the file's hierarchy.
-    children: dict[str, list[str]] = {}
-    for rad in rows:
-        if parent[rad]:
-            children.setdefault(parent[rad], []).append(rad)
-    # Computed subtotals: a total the file does not state but two or more of its parts are given.
-    subtotals: list[str] = []
+
+def _hierarchy(g: _Group) -> None:
+    """Children through the file's hierarchy; computed subtotals for totals the file does not
+    state but two or more of whose parts it gives."""
+    g.parent = {rad: (r.summeras_i or r.info.parent) for rad, r in g.rows.items()}
+    for rad in g.rows:
+        if g.parent[rad]:
+            g.children.setdefault(g.parent[rad], []).append(rad)
     changed = True
     while changed:
         changed = False
-        for tot, parts in list(children.items()):
-            if tot in rows or tot in subtotals or len(parts) < 2:
+        for tot, parts in list(g.children.items()):
+            if tot in g.rows or tot in g.subtotals or len(parts) < 2:
                 continue
-            subtotals.append(tot)
+            g.subtotals.append(tot)
             up = LINES[tot].parent if tot in LINES else None
             if up:
-                parent[tot] = up
-                children.setdefault(up, []).append(tot)
+                g.parent[tot] = up
+                g.children.setdefault(up, []).append(tot)
             changed = True
 
-    def leaves(tot: str) -> list[str]:
-        out: list[str] = []
-        for c in children.get(tot, []):
-            out.extend(leaves(c) if c in subtotals else [c])
-        return out
 
-    # --- resolve contradicting plan figures against their stated total ------------------------
+def _resolve_contradictions(g: _Group, candidates: dict) -> dict[str, tuple[float, str] | None]:
+    """Where a stated budget and a stated deviation contradict each other, the one that makes
+    the budget lines add up to their stated total."""
+    rows, p, d = g.rows, g.p, g.d
     chosen: dict[str, tuple[float, str] | None] = {rad: (c[0] if c else None) for rad, c in candidates.items()}
-    for tot in [t for t in rows if t in children]:
+    for tot in [t for t in rows if t in g.children]:
         if len(candidates.get(tot, [])) != 1:
             continue
-        parts = leaves(tot)
+        parts = g.leaves(tot)
         if any(not candidates.get(c) for c in parts):
             continue
         open_parts = [c for c in parts if len(candidates[c]) > 1]
@@ -278,119 +319,125 @@ def _compare_group(outcome: OutcomeFile, plan: PlanSource, niva: str, org: str, 
             continue
         for c, choice in zip(open_parts, fits[0], strict=True):
             r = rows[c]
-            stated_budget = _shown_amount(outcome, r.info, r.budget)
-            if choice[1] == "härledd ur angiven avvikelse":
-                chosen[c] = (choice[0], "rättad")
-                finding(c, r.where("budget"),
-                        f"budgeten anges till {_m(stated_budget, d)} men utfallet {_m(_shown_amount(outcome, r.info, r.utfall), d)} "
-                        f"och den angivna avvikelsen {_m(r.angiven_avvikelse, d)} ger "
-                        f"{_m(_shown_amount(outcome, r.info, choice[0]), d)}; med "
-                        f"{_m(_shown_amount(outcome, r.info, choice[0]), d)} summerar budgetraderna till totalens "
-                        f"budget {_m(_shown_amount(outcome, rows[tot].info, target), d)} "
-                        f"({r.where('angiven_avvikelse')}). Jämförelsen använder "
-                        f"{_m(_shown_amount(outcome, r.info, choice[0]), d)}.")
-            else:
-                chosen[c] = choice
-                # the stated deviation is the wrong one; reported with the other deviations below
+            if choice[1] != "härledd ur angiven avvikelse":
+                chosen[c] = choice  # the stated deviation is the wrong one; reported with the other deviations
+                continue
+            chosen[c] = (choice[0], "rättad")
+            fixed_text = g.shown(r.info, choice[0])
+            g.finding(c, r.where("budget"),
+                      f"budgeten anges till {g.shown(r.info, r.budget)} men utfallet {g.shown(r.info, r.utfall)} "
+                      f"och den angivna avvikelsen {_m(r.angiven_avvikelse, d)} ger {fixed_text}; med "
+                      f"{fixed_text} summerar budgetraderna till totalens "
+                      f"budget {g.shown(rows[tot].info, target)} "
+                      f"({r.where('angiven_avvikelse')}). Jämförelsen använder {fixed_text}.")
+    return chosen
 
-    # --- per line ---------------------------------------------------------------------------
+
+def _line_results(g: _Group, chosen: dict) -> dict[str, LineResult]:
+    """Each stated line with its plan and previous year; then the computed subtotals."""
     results: dict[str, LineResult] = {}
-    for rad, r in rows.items():
+    for rad, r in g.rows.items():
         ch = chosen.get(rad)
-        prev_row = prev_rows.get(rad)
+        prev_row = g.prev_rows.get(rad)
         if prev_row is not None:
             previous, prev_src = prev_row.utfall, "utfall"
         elif r.utfall is not None and r.angiven_forandring is not None:
             previous, prev_src = r.utfall - r.angiven_forandring, "härlett ur angiven förändring"
         else:
             previous, prev_src = None, ""
-        results[rad] = LineResult(org, niva, year, rad, r.info, False, r.utfall, ch[0] if ch else None,
+        results[rad] = LineResult(g.org, g.niva, g.year, rad, r.info, False, r.utfall, ch[0] if ch else None,
                                   ch[1] if ch else "", previous, prev_src)
-    for tot in subtotals:  # in creation order: parts before the totals made from them
-        parts = children[tot]
+    for tot in g.subtotals:  # in creation order: parts before the totals made from them
+        parts = g.children[tot]
 
-        def total(attr: str):
+        def total(attr: str, parts=parts):
             vals = [getattr(results[c], attr) for c in parts]
             return None if any(v is None for v in vals) else float(sum(vals))
 
-        results[tot] = LineResult(org, niva, year, tot, line_info(tot), True, total("utfall"), total("plan"),
+        results[tot] = LineResult(g.org, g.niva, g.year, tot, line_info(tot), True, total("utfall"), total("plan"),
                                   "summa", total("previous"), "summa")
+    return results
 
-    # --- checks of stated figures ----------------------------------------------------------
-    for rad, r in rows.items():
+
+def _check_stated_lines(g: _Group, results: dict[str, LineResult]) -> None:
+    """Each stated deviation, change and change in percent, recomputed."""
+    p, d, outcome = g.p, g.d, g.outcome
+    for rad, r in g.rows.items():
         res = results[rad]
         if r.angiven_avvikelse is not None and res.avvikelse is not None:
             if abs(res.avvikelse - r.angiven_avvikelse) > _tol_pair(p) and res.plan_source != "rättad":
-                finding(rad, r.where("angiven_avvikelse"),
-                        f"avvikelsen anges till {_m(r.angiven_avvikelse, d)} men utfallet "
-                        f"{_m(_shown_amount(outcome, r.info, r.utfall), d)} mot budgeten "
-                        f"{_m(_shown_amount(outcome, r.info, res.plan), d)} "
-                        f"ger {_m(res.avvikelse, d)} (positivt = bättre än budget); skillnad "
-                        f"{_m(res.avvikelse - r.angiven_avvikelse, d)}")
-        if r.angiven_forandring is not None and prev_rows.get(rad) is not None and res.forandring is not None:
+                g.finding(rad, r.where("angiven_avvikelse"),
+                          f"avvikelsen anges till {_m(r.angiven_avvikelse, d)} men utfallet "
+                          f"{g.shown(r.info, r.utfall)} mot budgeten {g.shown(r.info, res.plan)} "
+                          f"ger {_m(res.avvikelse, d)} (positivt = bättre än budget); skillnad "
+                          f"{_m(res.avvikelse - r.angiven_avvikelse, d)}")
+        if r.angiven_forandring is not None and g.prev_rows.get(rad) is not None and res.forandring is not None:
             if abs(res.forandring - r.angiven_forandring) > _tol_pair(p):
                 sign = -1 if (outcome.sign == "kostnader_positiva" and r.info.kind == "kostnad") else 1
-                finding(rad, r.where("angiven_forandring"),
-                        f"förändringen mot föregående år anges till {_m(sign * r.angiven_forandring, d)} men "
-                        f"beloppen ger {_m(sign * res.forandring, d)}")
+                g.finding(rad, r.where("angiven_forandring"),
+                          f"förändringen mot föregående år anges till {_m(sign * r.angiven_forandring, d)} men "
+                          f"beloppen ger {_m(sign * res.forandring, d)}")
         if r.angiven_forandring_procent is not None and res.magnitude_change_pct() is not None:
             computed = 100 * res.magnitude_change_pct()
             slack = 0.1 + 100 * p / abs(res.previous)
             if abs(computed - r.angiven_forandring_procent) > slack:
                 basis = ("föregående års belopp härlett ur den angivna förändringen"
                          if res.previous_source.startswith("härlett") else "föregående års utfall")
-                finding(rad, r.where("angiven_forandring_procent"),
-                        f"förändringen anges till {fmt.mnkr(r.angiven_forandring_procent, 1)} procent men "
-                        f"{_m(abs(res.magnitude_change()), d)} av {_m(abs(res.previous), d)} ({basis}) är "
-                        f"{fmt.mnkr(computed, 1)} procent")
+                g.finding(rad, r.where("angiven_forandring_procent"),
+                          f"förändringen anges till {fmt.mnkr(r.angiven_forandring_procent, 1)} procent men "
+                          f"{_m(abs(res.magnitude_change()), d)} av {_m(abs(res.previous), d)} ({basis}) är "
+                          f"{fmt.mnkr(computed, 1)} procent")
 
-    for tot, parts_direct in children.items():
-        if tot not in rows:
+
+def _check_stated_totals(g: _Group, results: dict[str, LineResult]) -> None:
+    """Each stated total against the sum of its parts (utfall, budget, previous year, deviations)."""
+    p, d = g.p, g.d
+    for tot in g.children:
+        if tot not in g.rows:
             continue
-        parts = leaves(tot)
-        r = rows[tot]
-        res = results[tot]
-        n = len(parts)
+        parts = g.leaves(tot)
+        r, res, n = g.rows[tot], results[tot], len(parts)
         names = ", ".join(parts) if n <= 3 else f"{n} rader"
         checks = (
-            ("utfall", res.utfall, [results[c].utfall for c in parts], "utfallet", r.where("utfall")),
-            ("plan", res.plan, [results[c].plan for c in parts], "budgeten", r.where("budget")),
-            ("previous", res.previous, [results[c].previous for c in parts],
+            (res.utfall, [results[c].utfall for c in parts], "utfallet", r.where("utfall")),
+            (res.plan, [results[c].plan for c in parts], "budgeten", r.where("budget")),
+            (res.previous, [results[c].previous for c in parts],
              "föregående år (härlett ur de angivna förändringarna)" if res.previous_source.startswith("härlett")
              else "föregående års utfall", r.where("angiven_forandring")),
         )
-        for _, stated, vals, what, where in checks:
+        for stated, vals, what, where in checks:
             if stated is None or any(v is None for v in vals):
                 continue
-            s = float(sum(vals))
-            if abs(s - stated) > _tol_sum(p, n):
-                finding(tot, where, f"{what}: delarna ({names}) summerar till {_m(_shown_amount(outcome, r.info, s), d)} "
-                                    f"men totalen är {_m(_shown_amount(outcome, r.info, stated), d)} "
-                                    f"(skillnad {_m(abs(s - stated), d)})")
-        stated_devs = [rows[c].angiven_avvikelse if c in rows else None for c in parts]
+            total = float(sum(vals))
+            if abs(total - stated) > _tol_sum(p, n):
+                g.finding(tot, where, f"{what}: delarna ({names}) summerar till {g.shown(r.info, total)} "
+                                      f"men totalen är {g.shown(r.info, stated)} (skillnad {_m(abs(total - stated), d)})")
+        stated_devs = [g.rows[c].angiven_avvikelse if c in g.rows else None for c in parts]
         if r.angiven_avvikelse is not None and all(v is not None for v in stated_devs):
-            s = float(sum(stated_devs))
-            if abs(s - r.angiven_avvikelse) > _tol_sum(p, n):
-                finding(tot, r.where("angiven_avvikelse"),
-                        f"de angivna avvikelserna för delarna summerar till {_m(s, d)} men totalens avvikelse "
-                        f"anges till {_m(r.angiven_avvikelse, d)} (skillnad {_m(abs(s - r.angiven_avvikelse), d)})")
+            total = float(sum(stated_devs))
+            if abs(total - r.angiven_avvikelse) > _tol_sum(p, n):
+                g.finding(tot, r.where("angiven_avvikelse"),
+                          f"de angivna avvikelserna för delarna summerar till {_m(total, d)} men totalens avvikelse "
+                          f"anges till {_m(r.angiven_avvikelse, d)} (skillnad {_m(abs(total - r.angiven_avvikelse), d)})")
 
-    order = list(rows)
+
+def _ordered(g: _Group, results: dict[str, LineResult]) -> list[LineResult]:
+    """The file's order, each subtotal right after the last of its parts; lines only in the plan last."""
     out: list[LineResult] = []
     placed: set[str] = set()
-    for rad in order:  # a subtotal comes right after the last of its parts
+    for rad in g.rows:
         out.append(results[rad])
         placed.add(rad)
-        for tot in subtotals:
-            if tot not in placed and all(c in placed for c in children[tot]):
+        for tot in g.subtotals:
+            if tot not in placed and all(c in placed for c in g.children[tot]):
                 out.append(results[tot])
                 placed.add(tot)
-    out.extend(results[t] for t in subtotals if t not in placed)
-    if plan.kind != "utfallsfil":  # lines only in the plan: kept, with no outcome
-        for rad in plan.lines(niva, org, year):
+    out.extend(results[t] for t in g.subtotals if t not in placed)
+    if g.plan.kind != "utfallsfil":  # lines only in the plan: kept, with no outcome
+        for rad in g.plan.lines(g.niva, g.org, g.year):
             if rad not in results:
-                v = plan.get(niva, org, rad, year)
-                out.append(LineResult(org, niva, year, rad, line_info(rad), False, None, v, "plan", None, "",
+                v = g.plan.get(g.niva, g.org, rad, g.year)
+                out.append(LineResult(g.org, g.niva, g.year, rad, line_info(rad), False, None, v, "plan", None, "",
                                       note="saknas i utfallet"))
     return out
 
