@@ -290,15 +290,8 @@ def allocate_command(
                                                               "bara årets ramar."),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="Skriv inga tabeller, bara var filerna hamnade."),
 ):
-    import re
-
-    import pandas as pd
-    from rich.table import Table
-
-    from flerarsprognos.output import fmt
-    from flerarsprognos.utfall.ramar import buildup_frame, ramar_frame, read_frames, waterfall
-    from flerarsprognos.output.files import table_csv, write_all
     from flerarsprognos.problems import Problems
+    from flerarsprognos.utfall.ramar import read_frames
 
     problems = Problems()
     alloc = read_frames(file, assumptions, problems)
@@ -306,32 +299,53 @@ def allocate_command(
         _next_year(alloc, file, assumptions, out, problems)
         return
     print_problems(problems.items)
-    d = 0 if alloc.step >= 1 else 1
     if not quiet:
-        t = Table(title=f"{alloc.title} (mnkr)", title_justify="left", show_edge=False, header_style="bold")
-        for h in ("Nämnd", f"Ram {alloc.year - 1}", f"Ram {alloc.year}", "Förändring"):
-            t.add_column(h, justify="left" if h == "Nämnd" else "right")
-        for rec in ramar_frame(alloc).itertuples(index=False):
-            t.add_row(rec.namnd, fmt.mnkr(rec.foregaende_ram, d), fmt.mnkr(rec.ram, d), fmt.mnkr(rec.forandring, d))
-        console.print(t)
-        for fr in alloc.frames:
-            b = buildup_frame(fr, alloc.year)
-            if b.empty:
-                continue
-            t = Table(title=f"{fr.namnd}: ramens uppbyggnad och finansiering (mnkr)", title_justify="left",
-                      show_edge=False, header_style="bold")
-            for h in ("", "mnkr", "Beräkning"):
-                t.add_column(h, justify="right" if h == "mnkr" else "left")
-            for rec in b.itertuples(index=False):
-                cells = (rec.benamning, fmt.mnkr(rec.belopp, d), rec.berakning)
-                t.add_row(*([f"[bold]{c}[/bold]" for c in cells] if rec.typ == "summa" else cells))
-            console.print(t)
-        if alloc.plan_nettokostnad is not None:
-            console.print(f"Ramarna summerar till {fmt.mnkr(alloc.total, 1)} mnkr = planens verksamhetens "
-                          f"nettokostnader {alloc.year} ({fmt.mnkr(alloc.plan_nettokostnad, 1)} mnkr).")
+        _print_ramar(alloc)
     for f in alloc.findings:
         console.print(f"[yellow]anmärkning: {f}[/yellow]", soft_wrap=True)
     target = out_dir_for(out, f"ramar_{file.stem}")
+    written = _write_ramar(alloc, target, no_plot)
+    console.print(f"Skrev {len(written)} filer till {target}/ ({len(alloc.findings)} anmärkningar).")
+
+
+def _print_ramar(alloc) -> None:
+    from rich.table import Table
+
+    from flerarsprognos.output import fmt
+    from flerarsprognos.utfall.ramar import buildup_frame, ramar_frame
+
+    d = 0 if alloc.step >= 1 else 1
+    t = Table(title=f"{alloc.title} (mnkr)", title_justify="left", show_edge=False, header_style="bold")
+    for h in ("Nämnd", f"Ram {alloc.year - 1}", f"Ram {alloc.year}", "Förändring"):
+        t.add_column(h, justify="left" if h == "Nämnd" else "right")
+    for rec in ramar_frame(alloc).itertuples(index=False):
+        t.add_row(rec.namnd, fmt.mnkr(rec.foregaende_ram, d), fmt.mnkr(rec.ram, d), fmt.mnkr(rec.forandring, d))
+    console.print(t)
+    for fr in alloc.frames:
+        b = buildup_frame(fr, alloc.year)
+        if b.empty:
+            continue
+        t = Table(title=f"{fr.namnd}: ramens uppbyggnad och finansiering (mnkr)", title_justify="left",
+                  show_edge=False, header_style="bold")
+        for h in ("", "mnkr", "Beräkning"):
+            t.add_column(h, justify="right" if h == "mnkr" else "left")
+        for rec in b.itertuples(index=False):
+            cells = (rec.benamning, fmt.mnkr(rec.belopp, d), rec.berakning)
+            t.add_row(*([f"[bold]{c}[/bold]" for c in cells] if rec.typ == "summa" else cells))
+        console.print(t)
+    if alloc.plan_nettokostnad is not None:
+        console.print(f"Ramarna summerar till {fmt.mnkr(alloc.total, 1)} mnkr = planens verksamhetens "
+                      f"nettokostnader {alloc.year} ({fmt.mnkr(alloc.plan_nettokostnad, 1)} mnkr).")
+
+
+def _write_ramar(alloc, target: Path, no_plot: bool) -> list[Path]:
+    import re
+
+    import pandas as pd
+
+    from flerarsprognos.output.files import table_csv, write_all
+    from flerarsprognos.utfall.ramar import buildup_frame, ramar_frame, waterfall
+
     buildups = [buildup_frame(fr, alloc.year) for fr in alloc.frames if fr.previous is not None]
     omraden = [fr.omraden.assign(namnd=fr.namnd) for fr in alloc.frames if fr.omraden is not None]
     files = {
@@ -342,22 +356,20 @@ def allocate_command(
         files["uppbyggnad.csv"] = table_csv(pd.concat(buildups, ignore_index=True))
     if omraden:
         files["omraden.csv"] = table_csv(pd.concat(omraden, ignore_index=True))
-    if not no_plot:
-        for fr in alloc.frames:
-            if fr.previous is None:
-                continue
-            slug = re.sub(r"[^a-z0-9]+", "_", fr.namnd.lower().replace("å", "a").replace("ä", "a").replace("ö", "o"))
+    for fr in (alloc.frames if not no_plot else []):
+        if fr.previous is None:
+            continue
+        slug = re.sub(r"[^a-z0-9]+", "_", fr.namnd.lower().replace("å", "a").replace("ä", "a").replace("ö", "o"))
 
-            def write_png(path: Path, fr=fr) -> None:
-                import matplotlib.pyplot as plt
+        def write_png(path: Path, fr=fr) -> None:
+            import matplotlib.pyplot as plt
 
-                fig = waterfall(fr, alloc.year)
-                fig.savefig(path, format="png", dpi=120)
-                plt.close(fig)
+            fig = waterfall(fr, alloc.year)
+            fig.savefig(path, format="png", dpi=120)
+            plt.close(fig)
 
-            files[f"vattenfall_{slug.strip('_')}.png"] = write_png
-    written = write_all(target, files)
-    console.print(f"Skrev {len(written)} filer till {target}/ ({len(alloc.findings)} anmärkningar).")
+        files[f"vattenfall_{slug.strip('_')}.png"] = write_png
+    return write_all(target, files)
 
 
 @app.command("rebase", help="Ombasera flerårsplanen på senaste utfallet: en ny antagandekatalog med utfallsåret "

@@ -679,6 +679,55 @@ def forecast_accuracy(vintages: list[PlanSource], outcome: OutcomeFile) -> tuple
 # Excel: the `Plan mot utfall` sheet
 # ----------------------------------------------------------------------------------------
 
+def _sheet_formats(workbook, decimals: int) -> dict:
+    dec = max(0, min(decimals, 1))
+    num_fmt = "#,##0" + ("." + "0" * dec if dec else "")  # shown with the reader's separators (5 993,3)
+    return {
+        "title": workbook.add_format({"bold": True, "font_size": 13}),
+        "head": workbook.add_format({"bold": True, "bottom": 1, "text_wrap": True, "valign": "bottom"}),
+        "note": workbook.add_format({"italic": True, "font_color": "#555555"}),
+        "num": workbook.add_format({"num_format": num_fmt}),
+        "num_b": workbook.add_format({"num_format": num_fmt, "bold": True}),
+        "pct": workbook.add_format({"num_format": "0.0%"}),
+        "text_b": workbook.add_format({"bold": True}),
+        "good": workbook.add_format({"font_color": "#006100", "bg_color": "#C6EFCE"}),
+        "bad": workbook.add_format({"font_color": "#9C0006", "bg_color": "#FFC7CE"}),
+    }
+
+
+def _given(v) -> bool:
+    return v is not None and not (isinstance(v, float) and math.isnan(v))
+
+
+def _write_line(ws, i: int, rec, kind: str, comparison: Comparison, f: dict) -> None:
+    """One line of the sheet: amounts as values; deviations and changes as formulas with their
+    results cached, so the sheet stays right when a figure is corrected by hand."""
+    bold = bool(rec.delsumma)
+    nf = f["num_b"] if bold else f["num"]
+    ws.write(i, 0, rec.organisation)
+    ws.write_number(i, 1, int(rec.ar))
+    ws.write(i, 2, rec.benamning, f["text_b"] if bold else None)
+    r = i + 1
+    cost_shown_positive = comparison.outcome.sign == "kostnader_positiva" and kind == "kostnad"
+    dev_formula = f"=D{r}-E{r}" if cost_shown_positive else f"=E{r}-D{r}"
+    change_formula = f"=H{r}-E{r}" if kind == "kostnad" and not cost_shown_positive else f"=E{r}-H{r}"
+    cells = ((3, rec.plan, nf, None), (4, rec.utfall, nf, None),
+             (5, rec.avvikelse, nf, dev_formula if _given(rec.plan) and _given(rec.utfall) else None),
+             (6, rec.avvikelse_procent, f["pct"], f"=IF(D{r}=0,\"\",F{r}/ABS(D{r}))"),
+             (7, rec.foregaende_ar, nf, None),
+             (8, rec.forandring, nf, change_formula if _given(rec.foregaende_ar) and _given(rec.utfall) else None),
+             (9, rec.forandring_procent, f["pct"], f"=IF(H{r}=0,\"\",I{r}/ABS(H{r}))"))
+    for j, v, cf, formula in cells:
+        if not _given(v):
+            ws.write_blank(i, j, None)
+        elif formula:
+            ws.write_formula(i, j, formula, cf, float(v))
+        else:
+            ws.write_number(i, j, float(v), cf)
+    ws.write(i, 10, rec.plan_kalla)
+    ws.write(i, 11, rec.anmarkning)
+
+
 def write_plan_mot_utfall_sheet(workbook, worksheet_name: str, comparison: Comparison):
     """Write the comparison on a new XlsxWriter worksheet; return the worksheet.
 
@@ -687,82 +736,41 @@ def write_plan_mot_utfall_sheet(workbook, worksheet_name: str, comparison: Compa
     stated above the table.
     """
     ws = workbook.add_worksheet(worksheet_name[:31])
-    title = workbook.add_format({"bold": True, "font_size": 13})
-    head = workbook.add_format({"bold": True, "bottom": 1, "text_wrap": True, "valign": "bottom"})
-    note = workbook.add_format({"italic": True, "font_color": "#555555"})
-    dec = max(0, min(comparison.outcome.decimals, 1))
-    num_fmt = "#,##0" + ("." + "0" * dec if dec else "")  # shown with the reader's separators (5 993,3)
-    num = workbook.add_format({"num_format": num_fmt})
-    num_b = workbook.add_format({"num_format": num_fmt, "bold": True})
-    pct = workbook.add_format({"num_format": "0.0%"})
-    text_b = workbook.add_format({"bold": True})
-    good = workbook.add_format({"font_color": "#006100", "bg_color": "#C6EFCE"})
-    bad = workbook.add_format({"font_color": "#9C0006", "bg_color": "#FFC7CE"})
-
+    f = _sheet_formats(workbook, comparison.outcome.decimals)
     df = plan_mot_utfall_frame(comparison)
-    ws.write(0, 0, f"Plan mot utfall – {comparison.outcome.title}", title)
+    ws.write(0, 0, f"Plan mot utfall – {comparison.outcome.title}", f["title"])
     sign_text = ("kostnader som positiva belopp" if comparison.outcome.sign == "kostnader_positiva"
                  else "resultaträkningens tecken (kostnader negativa)")
     ws.write(1, 0, f"Miljoner kronor; belopp med {sign_text}. Avvikelse = utfall mot plan, positivt = bättre än plan. "
-                   f"Plan: {comparison.plan_name}.", note)
+                   f"Plan: {comparison.plan_name}.", f["note"])
     headers = ["Organisation", "År", "Rad", "Plan", "Utfall", "Avvikelse mnkr", "Avvikelse %",
                "Föregående år", "Förändring mnkr", "Förändring %", "Planens källa", "Anmärkning"]
     top = 3
     for j, h in enumerate(headers):
-        ws.write(top, j, h, head)
-    def given(v) -> bool:
-        return v is not None and not (isinstance(v, float) and math.isnan(v))
-
+        ws.write(top, j, h, f["head"])
     kinds = [ln.info.kind for ln in comparison.lines]
     for i, (rec, kind) in enumerate(zip(df.itertuples(index=False), kinds, strict=True), start=top + 1):
-        bold = bool(rec.delsumma)
-        nf = num_b if bold else num
-        ws.write(i, 0, rec.organisation)
-        ws.write_number(i, 1, int(rec.ar))
-        ws.write(i, 2, rec.benamning, text_b if bold else None)
-        # Amounts as values; deviations and changes as formulas with their results cached, so
-        # the sheet stays right when a figure is corrected by hand.
-        r = i + 1
-        cost_shown_positive = comparison.outcome.sign == "kostnader_positiva" and kind == "kostnad"
-        dev_formula = f"=D{r}-E{r}" if cost_shown_positive else f"=E{r}-D{r}"
-        cells = ((3, rec.plan, nf, None), (4, rec.utfall, nf, None),
-                 (5, rec.avvikelse, nf, dev_formula if given(rec.plan) and given(rec.utfall) else None),
-                 (6, rec.avvikelse_procent, pct, f"=IF(D{r}=0,\"\",F{r}/ABS(D{r}))"),
-                 (7, rec.foregaende_ar, nf, None),
-                 (8, rec.forandring, nf, (f"=H{r}-E{r}" if kind == "kostnad" and not cost_shown_positive
-                                          else f"=E{r}-H{r}") if given(rec.foregaende_ar) and given(rec.utfall)
-                  else None),
-                 (9, rec.forandring_procent, pct, f"=IF(H{r}=0,\"\",I{r}/ABS(H{r}))"))
-        for j, v, f, formula in cells:
-            if not given(v):
-                ws.write_blank(i, j, None)
-            elif formula:
-                ws.write_formula(i, j, formula, f, float(v))
-            else:
-                ws.write_number(i, j, float(v), f)
-        ws.write(i, 10, rec.plan_kalla)
-        ws.write(i, 11, rec.anmarkning)
+        _write_line(ws, i, rec, kind, comparison, f)
     last = top + len(df)
     if len(df):
         for col in (5, 6):
-            ws.conditional_format(top + 1, col, last, col, {"type": "cell", "criteria": ">", "value": 0, "format": good})
-            ws.conditional_format(top + 1, col, last, col, {"type": "cell", "criteria": "<", "value": 0, "format": bad})
+            ws.conditional_format(top + 1, col, last, col, {"type": "cell", "criteria": ">", "value": 0,
+                                                            "format": f["good"]})
+            ws.conditional_format(top + 1, col, last, col, {"type": "cell", "criteria": "<", "value": 0,
+                                                            "format": f["bad"]})
     row = last + 2
     if comparison.findings:
-        ws.write(row, 0, "Kontroll: angivna siffror som inte stämmer", text_b)
-        for f in comparison.findings:
+        ws.write(row, 0, "Kontroll: angivna siffror som inte stämmer", f["text_b"])
+        for fi in comparison.findings:
             row += 1
-            ws.write(row, 0, f"{f.where}: {f.organisation}, {f.rad} {f.ar}: {f.message}")
+            ws.write(row, 0, f"{fi.where}: {fi.organisation}, {fi.rad} {fi.ar}: {fi.message}")
         row += 2
     for n in comparison.notes:
-        ws.write(row, 0, n, note)
+        ws.write(row, 0, n, f["note"])
         row += 1
     ws.freeze_panes(top + 1, 3)
-    ws.set_column(0, 0, 28)
-    ws.set_column(1, 1, 6)
-    ws.set_column(2, 2, 44)
-    ws.set_column(3, 9, 13)
-    ws.set_column(10, 11, 22)
+    for first, last_col, width in ((0, 0, 28), (1, 1, 6), (2, 2, 44), (3, 9, 13), (10, 11, 22)):
+        ws.set_column(first, last_col, width)
     return ws
 
 
