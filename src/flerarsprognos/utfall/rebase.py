@@ -36,7 +36,7 @@ import yaml
 from flerarsprognos.io.assumptions import AssumptionSet, from_canonical, load_assumptions
 from flerarsprognos.io.utfallsfil import OutcomeFile
 from flerarsprognos.problems import InputError, Problem, Problems
-from flerarsprognos.io.schema import BALANCE_INPUT_POSTS, TOPICS
+from flerarsprognos.io.schema import BALANCE_INPUT_POSTS, HISTORY_YEARS, TOPICS
 
 PLAN_LINES = {  # plan key → (resultaträkning post, sign in the file relative to the result)
     "plan_verksamhetens_intakter": ("verksamhetens_intakter", 1.0),
@@ -155,6 +155,13 @@ def rebase(assumptions_dir: Path, outcome: OutcomeFile, year: int, target: Path,
         elif spec.coverage == "skalar":
             entry["kalla"] = source_text
             entry["varde"] = value.data if spec.unit == "text" else _clean(float(value.data), unit)
+        elif spec.history:  # years before the new base year (model helper H1: minimal carry-over)
+            hist = {int(y): float(x) for y, x in zip(value.years, value.data) if not math.isnan(x)}
+            if key == "skatteunderlag_historik":  # the re-run's growth for the years now behind
+                hist.update({y: float(res["skatteunderlag_forandring_effektiv"].values[i])
+                             for i, y in enumerate(years) if y < year})
+            entry["kalla"] = source_text
+            entry["varden"] = {y: _clean(x, unit) for y, x in sorted(hist.items()) if y >= year - HISTORY_YEARS}
         elif spec.coverage == "plan":
             entry["kalla"], entry["varden"] = _plan_values(key, base, macro_set, res, region, year, years,
                                                            new_plan_years, note, unit)
