@@ -50,8 +50,19 @@ UNIT_LABELS = {
 #   plan      every plan year basår..planslut, nothing else
 #   gles_noll any years; a missing year means 0
 #   gles      any years; a missing year means "not given" (e.g. a KPA override)
+#   historik  any years BEFORE the base year, at most HISTORY_YEARS back; a missing year
+#             means "not given" (an outcome series or open deficits by year of origin).
+#             Value.data holds them on history_years(basar), not on the horizon.
 #   skalar    one value, no years
 YEAR_COVERAGES = ("horisont", "plan", "gles_noll", "gles")
+HISTORY_YEARS = 15
+
+
+def history_years(basar: int):
+    """The years a ``historik`` key's data is laid out on: basar − HISTORY_YEARS … basar − 1."""
+    import numpy as np
+
+    return np.arange(basar - HISTORY_YEARS, basar)
 
 
 @dataclass(frozen=True)
@@ -59,7 +70,7 @@ class Spec:
     name: str
     topic: str
     unit: str  # "rate", "mnkr", "kr_per_invanare", "antal", "ar", "antal_ar", "text"
-    coverage: str  # one of YEAR_COVERAGES or "skalar"
+    coverage: str  # one of YEAR_COVERAGES, "historik" or "skalar"
     label: str
     error: tuple[float | None, float | None] = (None, None)
     warn: tuple[float | None, float | None] = (None, None)
@@ -68,7 +79,13 @@ class Spec:
 
     @property
     def by_year(self) -> bool:
+        """Values per year of the horizon (not for ``historik``: see :attr:`history`)."""
         return self.coverage in YEAR_COVERAGES
+
+    @property
+    def history(self) -> bool:
+        """Values per year before the base year, on :func:`history_years`."""
+        return self.coverage == "historik"
 
 
 BIG = 1e7  # mnkr; larger than any Swedish region's balance sheet (the table writes 10000000.0)
@@ -109,7 +126,7 @@ class KeyRow(BaseModel):
     fil: Literal[TOPICS]
     namn: str
     enhet: Literal["rate", "mnkr", "kr_per_invanare", "antal", "ar", "antal_ar", "text"]
-    tackning: Literal["horisont", "plan", "gles_noll", "gles", "skalar"]
+    tackning: Literal["horisont", "plan", "gles_noll", "gles", "historik", "skalar"]
     fel_min: Bound = None
     fel_max: Bound = None
     varning_min: Bound = None

@@ -74,7 +74,7 @@ def project(params: xr.Dataset) -> xr.Dataset:
     af = pension["ansvarsforbindelse"]
     fin_kost = np.empty((Y, S)).T
     resultat = np.empty((Y, S)).T
-    bku = Balanskravsutredning(p)
+    bku = Balanskravsutredning(p, rev.su_growth)
     br = Balansrakning(p, inv, costs["avskrivningar"], pension)
     ek_prev = p.scalar("eget_kapital_ingaende").copy()
     for i, year in enumerate(p.years):

@@ -34,6 +34,9 @@ def values_and_gaps(p: Inputs, rr, skatter_och_bidrag, bk_rows, br, ansvarsforbi
 
     bkr = bk_rows["arets_balanskravsresultat"]
     late = bk_rows["underskott_for_sent_aterstallt"]
+    exempt = bk_rows["synnerliga_skal"]
+    # A deficit fullmäktige exempts with synnerliga skäl is not a missed balanskrav.
+    shortfall = -bkr - np.minimum(exempt, np.maximum(-bkr, 0.0)) if exempt.any() else -bkr
     values = {
         "nettokostnadsandel": (nk / skatter_och_bidrag, np.broadcast_to(col("mal_nettokostnadsandel"), (S, Y))),
         "resultatmal": (res / skatter_och_bidrag, np.broadcast_to(col("mal_resultat"), (S, Y))),
@@ -46,7 +49,7 @@ def values_and_gaps(p: Inputs, rr, skatter_och_bidrag, bk_rows, br, ansvarsforbi
     gaps = {
         "nettokostnadsandel": nk - values["nettokostnadsandel"][1] * skatter_och_bidrag,
         "resultatmal": values["resultatmal"][1] * skatter_och_bidrag - res,
-        "balanskrav": np.where(late > 0, np.maximum(late, -bkr), -bkr),
+        "balanskrav": np.where(late > 0, np.maximum(late, shortfall), shortfall),
         # Meeting a soliditet goal with x mnkr of better result raises both eget kapital and
         # the assets (the money stays in the balance sheet): (E + x)/(T + x) = m.
         "soliditet": (soliditet_target * total - ek) / (1 - soliditet_target),

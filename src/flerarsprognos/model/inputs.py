@@ -1,7 +1,8 @@
 """The parameter Dataset seen as numpy arrays, scenario first and year last.
 
 The model modules read their inputs through :class:`Inputs`: ``path`` for a value per year,
-``scalar`` for one value per scenario, ``plan`` for a value per plan year. A value that is the
+``scalar`` for one value per scenario, ``plan`` for a value per plan year, ``history`` for a
+value per year before the base year. A value that is the
 same for every scenario stays a broadcast view (no copy), which keeps sweeps fast.
 """
 
@@ -29,7 +30,7 @@ class Inputs:
         if cached is not None:
             return cached
         var = self.ds.variables[name]
-        dims = [d for d in ("scenario", "year", "plan_year") if d in var.dims]
+        dims = [d for d in ("scenario", "year", "plan_year", "hist_year") if d in var.dims]
         values = var.transpose(*dims).values if tuple(dims) != var.dims else var.values
         if "scenario" not in var.dims:
             values = values[None, ...] if values.ndim else np.full(1, values)
@@ -45,6 +46,10 @@ class Inputs:
         """A value per year, shape (scenario, year)."""
         v = self(name)
         return np.broadcast_to(v if v.ndim == 2 else v.reshape(1, -1), self.shape)
+
+    def history(self, name: str) -> np.ndarray:
+        """A value per year before the base year (``hist_year``), shape (scenario, hist_year)."""
+        return np.broadcast_to(self(name), (self.n_scen, self.ds.sizes["hist_year"]))
 
     def plan(self, name: str) -> np.ndarray:
         """A value per plan year, shape (scenario, plan_year)."""

@@ -606,7 +606,11 @@ class _Book:
                 ws.write(r, 1, v.description or v.spec.label, self.f["label"])
                 ws.write(r, 2, unit, self.f["label"])
                 extended_years = []
-                if not v.spec.by_year:
+                if v.spec.history:  # years before the base year, as text
+                    from flerarsprognos.output.presentation import history_text
+
+                    ws.write(r, 3, history_text(v), self.f["label"])
+                elif not v.spec.by_year:
                     value_cell(r, 3, v.data, unit)
                 else:
                     data = np.asarray(v.data, dtype=float)

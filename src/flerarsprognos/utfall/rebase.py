@@ -42,7 +42,7 @@ import yaml
 
 from flerarsprognos.io.assumptions import AssumptionSet, from_canonical, load_assumptions
 from flerarsprognos.io.guard import check_output_path, check_overwrite, remove_written, write_manifest
-from flerarsprognos.io.schema import BALANCE_INPUT_POSTS, SPECS, TOPICS
+from flerarsprognos.io.schema import BALANCE_INPUT_POSTS, HISTORY_YEARS, SPECS, TOPICS
 from flerarsprognos.io.utfallsfil import OutcomeFile
 from flerarsprognos.problems import Problems
 from flerarsprognos.utfall.opening import COMPUTED, LEDGER_KEY, Opening, read_opening, report_unused
@@ -216,13 +216,11 @@ def open_deficits_from_run(ctx: _Rebase) -> dict[int, float]:
 def _ledger_of(aset: AssumptionSet) -> dict[int, float]:
     """An assumption set's incoming deficits {year of origin: mnkr} (however the key is stored)."""
     value = aset.values[LEDGER_KEY]
-    data = value.data
-    if isinstance(data, dict):
-        return {int(y): float(v) for y, v in data.items() if v}
-    origins = getattr(value, "origins", None)
-    if origins is not None:
-        return {int(y): float(v) for y, v in zip(origins, np.asarray(data, dtype=float), strict=True) if v}
-    return {}
+    years = getattr(value, "years", None)
+    if years is None or value.data is None:
+        return {}
+    return {int(y): float(v) for y, v in zip(years, np.asarray(value.data, dtype=float), strict=True)
+            if not math.isnan(v) and v}
 
 
 def _ledger_entry(ctx: _Rebase, unit: str) -> tuple[str, dict[int, float | int]]:
@@ -273,10 +271,23 @@ def _entry_values(ctx: _Rebase, key: str, value, scalars: dict) -> dict:
     if spec.coverage == "skalar":
         return {"kalla": value.source,
                 "varde": value.data if spec.unit == "text" else _clean(float(value.data), unit)}
+    if getattr(spec, "history", False):
+        return _history_values(ctx, key, value)
     if spec.coverage == "plan":
         kalla, varden = _plan_values(key, ctx, unit)
         return {"kalla": kalla, "varden": varden}
     return _path_values(ctx, key, value)
+
+
+def _history_values(ctx: _Rebase, key: str, value) -> dict:
+    """A key with years before the base year (``historik``): carried over, the re-run's SU growth
+    added for the years now behind (the last HISTORY_YEARS years kept)."""
+    hist = {int(y): float(x) for y, x in zip(value.years, value.data, strict=True) if not math.isnan(x)}
+    if key == "skatteunderlag_historik":  # the re-run's growth for the years now behind
+        hist.update({y: float(ctx.res["skatteunderlag_forandring_effektiv"].values[i])
+                     for i, y in enumerate(ctx.years) if y < ctx.year})
+    return {"kalla": value.source,
+            "varden": {y: _clean(x, value.file_unit) for y, x in sorted(hist.items()) if y >= ctx.year - HISTORY_YEARS}}
 
 
 def _path_values(ctx: _Rebase, key: str, value) -> dict:
