@@ -201,3 +201,87 @@ def test_guard_api(tmp_path):
     write_manifest(d, ["r.csv"])
     p = Problems()
     assert {x.name for x in check_overwrite(d, True, p)} == {"r.csv", MANIFEST} and not p.errors
+
+
+# ----------------------------------------------------------------------------------------
+# The real opening position: a year of −1 000 (RUR 843 fully used, 157 left to regain by 2026)
+# ----------------------------------------------------------------------------------------
+
+ARSREDOVISNING_2023 = (
+    "# titel: Regionen, årsredovisning 2023 (ett år med underskott)\n# enhet: mnkr\n# niva: region\n"
+    "rad;ar;utfall\n"
+    "arets_resultat;2023;-1 000,0\n"
+    "summa_eget_kapital;2023;2 814,0\n"
+    "resultatutjamningsreserv;2023;0\n"
+    "anvandning_av_resultatutjamningsreserv;2023;843,0\n"
+    "arets_balanskravsresultat;2023;-157,0\n"
+    "avsattningar_for_pensioner;2023;3 100,0\n"
+    "ansvarsforbindelse;2023;3 500,0\n"
+    "laneskuld;2023;0\n"
+    "likvida_medel;2023;1 200,0\n"
+)
+
+
+def _ledger(aset) -> dict[int, float]:
+    v = aset.values["balanskravsunderskott_ingaende"]
+    return {int(y): float(x) for y, x in zip(v.years, v.data) if x == x and x}
+
+
+def test_rebase_takes_the_real_opening_position_and_the_open_deficit(tmp_path):
+    from flerarsprognos.problems import Problems
+    from flerarsprognos.runner import run_sets
+
+    p = tmp_path / "ar2023.csv"
+    p.write_text(ARSREDOVISNING_2023, encoding="utf-8")
+    problems = Problems()
+    new, check, _ = rebase(default_assumptions_dir(), read_outcome(p), 2024, tmp_path / "ny", problems=problems)
+    tau = float(new["loneskatt"])
+    assert float(new["rur_ingaende"]) == 0.0                       # not the re-run's 565
+    assert float(new["eget_kapital_ingaende"]) == pytest.approx(2814.0)
+    assert float(new["pensionsavsattning_ingaende"]) == pytest.approx(3100.0 / (1 + tau), abs=1e-3)
+    assert float(new["ansvarsforbindelse_ingaende"]) == pytest.approx(3500.0 / (1 + tau), abs=1e-3)
+    assert _ledger(new) == {2023: pytest.approx(157.0)}
+    source = new.values["balanskravsunderskott_ingaende"].source
+    assert "2023: 157,0 mnkr, återställs senast 2026" in source and "ar2023.csv (rad 9" in source
+    # rows that cannot be used are named, with file, row and year; none silently dropped
+    unused = [str(w) for w in problems.warnings]
+    assert len(unused) == 1 and "ar2023.csv: rad 5, 8, 13 [år 2023]" in unused[0]
+    assert "arets_resultat" in unused[0] and "kassa_och_bank" in unused[0]
+    res = run_sets(new).result.sel(scenario="bas")
+    bk = res["balanskrav"]
+    assert float(bk.sel(bk_post="rur_ingaende", year=2024)) == 0.0
+    assert float(bk.sel(bk_post="balanskravsunderskott_fran_tidigare_ar", year=2024)) == pytest.approx(-157.0)
+    assert float(res["balansrakning"].sel(br_post="summa_eget_kapital", year=2024)) == pytest.approx(
+        2814.0 + float(res["resultatrakning"].sel(rr_post="arets_resultat", year=2024)))
+
+
+def test_the_deadline_counts_from_the_year_of_origin(tmp_path):
+    from flerarsprognos.runner import run_sets
+
+    p = tmp_path / "ar2023.csv"
+    p.write_text(ARSREDOVISNING_2023 + "balanskravsunderskott_att_aterstalla;2021;-50,0\n"
+                                       "balanskravsunderskott_att_aterstalla;2023;-157,0\n", encoding="utf-8")
+    new, _, _ = rebase(default_assumptions_dir(), read_outcome(p), 2024, tmp_path / "ny")
+    assert _ledger(new) == {2021: pytest.approx(50.0), 2023: pytest.approx(157.0)}
+    bk = run_sets(new).result["balanskrav"].sel(scenario="bas")
+    result_2024 = float(bk.sel(bk_post="arets_balanskravsresultat", year=2024))
+    assert result_2024 < 0  # nothing regained in 2024: the 2021 deficit is late in 2024, the 2023 one not yet
+    assert float(bk.sel(bk_post="underskott_for_sent_aterstallt", year=2024)) == pytest.approx(50.0)
+
+
+def test_without_balance_rows_the_ledger_comes_from_the_rerun(tmp_path):
+    p = tmp_path / "r.csv"
+    p.write_text("# enhet: mnkr\n# niva: region\nrad;ar;utfall\nverksamhetens_intakter;2024;2 100,0\n"
+                 "mark_och_byggnader;2024;2 900\nsumma_eget_kapital;2024;3 400\n", encoding="utf-8")
+    new, check, _ = rebase(default_assumptions_dir(), read_outcome(p), 2024, tmp_path / "ny")
+    assert _ledger(new) == {}
+    assert float(new["balans_mark_och_byggnader"]) == 2900.0           # the base year's bokslut post
+    assert "summa_eget_kapital" in set(check["rad"])                 # a computed post: shown as a check
+
+
+def test_an_impossible_opening_value_names_the_cell(tmp_path):
+    p = tmp_path / "r.csv"
+    p.write_text("# enhet: mnkr\n# niva: region\nrad;ar;utfall\nresultatutjamningsreserv;2023;-5\n", encoding="utf-8")
+    with pytest.raises(InputError) as exc:
+        rebase(default_assumptions_dir(), read_outcome(p), 2024, tmp_path / "ny")
+    assert "rad 4, kolumn utfall" in str(exc.value) and not (tmp_path / "ny").exists()

@@ -231,7 +231,10 @@ def _ledger_entry(ctx: _Rebase, unit: str) -> tuple[str, dict[int, float | int]]
     else:
         ledger = open_deficits_from_run(ctx)
         where = "enligt omräkningen"
-    deadlines = "; ".join(f"{y}: {_clean(v, unit)} mnkr, återställs senast {y + regain}" for y, v in ledger.items())
+    from flerarsprognos.output.fmt import mnkr
+
+    deadlines = "; ".join(f"{y}: {mnkr(v, 1).replace(chr(160), ' ')} mnkr, återställs senast {y + regain}"
+                          for y, v in ledger.items())
     text = (f"{ctx.note}: öppna balanskravsunderskott 31 december {ctx.year - 1} per ursprungsår {where}"
             f"{' (' + deadlines + ')' if deadlines else ': inga'}.")
     return text, {y: _clean(v, unit) for y, v in ledger.items()}
@@ -246,6 +249,8 @@ def _new_files(ctx: _Rebase) -> dict[str, dict]:
     for key, value in ctx.base.values.items():
         orig = originals.get(key, {})
         entry: dict = {k: orig[k] for k in ("beskrivning",) if k in orig}
+        if key.endswith("_ingaende") and "beskrivning" in entry:  # "31 december 2022" → the new opening year
+            entry["beskrivning"] = str(entry["beskrivning"]).replace(str(ctx.base.basar - 1), str(ctx.year - 1))
         if value.method is not None:
             entry["metod"] = value.method
         entry["enhet"] = value.file_unit
