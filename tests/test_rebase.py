@@ -285,3 +285,45 @@ def test_an_impossible_opening_value_names_the_cell(tmp_path):
     with pytest.raises(InputError) as exc:
         rebase(default_assumptions_dir(), read_outcome(p), 2024, tmp_path / "ny")
     assert "rad 4, kolumn utfall" in str(exc.value) and not (tmp_path / "ny").exists()
+
+
+_R = "# enhet: mnkr\n# niva: region\nrad;ar;utfall\n"
+BAD_REBASE = [
+    # (case, outcome content or None for the shipped macro file, extra arguments, fragment of the message)
+    ("utfall saknas", None, ["--ar", "2024", "--utfall", "finns_inte.csv"], "filen finns inte"),
+    ("ingen --utfall", None, ["--ar", "2024"], "--utfall: saknas"),
+    ("ingen --ar", None, ["--utfall", str(MAKRO)], "--ar: saknas"),
+    ("år som text", None, ["--utfall", str(MAKRO), "--ar", "tjugo"], "'--ar'"),  # the parser's message
+    ("bråkår", None, ["--utfall", str(MAKRO), "--ar", "2024.5"], "'--ar'"),
+    ("år före basåret", None, ["--utfall", str(MAKRO), "--ar", "2023"], "efter basåret 2023"),
+    ("år efter horisonten", None, ["--utfall", str(MAKRO), "--ar", "20266"], "inom horisonten"),
+    ("antaganden saknas", None, ["--utfall", str(MAKRO), "--ar", "2024", "--assumptions", "finns_inte"], "finns_inte"),
+    ("inget för året", _R + "verksamhetens_intakter;2026;1\n", ["--ar", "2024"], "inget utfall för regionen 2024"),
+    ("bara nämndrader", "# enhet: mnkr\n# niva: namnd\n# organisation: HSN\nrad;ar;utfall\n"
+     "verksamhetens_intakter;2024;1\n", ["--ar", "2024"], "inget utfall för regionen 2024"),
+    ("negativ RUR", _R + "resultatutjamningsreserv;2023;-5\n", ["--ar", "2024"], "rad 4, kolumn utfall"),
+    ("negativ pensionsskuld", _R + "avsattningar_for_pensioner;2023;-5\n", ["--ar", "2024"], "rad 4, kolumn utfall"),
+    ("underskott två gånger", _R + "balanskravsunderskott_att_aterstalla;2023;-5\n"
+     "balanskravsunderskott;2023;-6\n", ["--ar", "2024"], "raden finns redan"),
+    ("makro utanför horisonten", "# niva: region\nrad;ar;utfall;enhet\nkpi;2035;2,0;procent\nkpi;2024;2,0;procent\n",
+     ["--ar", "2024"], "utanför planens horisont"),
+    ("binär utfallsfil", b"\x00\x01\x02" * 50, ["--ar", "2024"], "ingen textfil"),
+]
+
+
+@pytest.mark.parametrize("case, content, args, fragment", BAD_REBASE, ids=[c[0] for c in BAD_REBASE])
+def test_bad_rebase_input_is_a_clear_message_exit_2_nothing_written(tmp_path, monkeypatch, case, content, args,
+                                                                     fragment):
+    monkeypatch.chdir(tmp_path)
+    if content is not None:
+        p = tmp_path / "utfall.csv"
+        if isinstance(content, bytes):
+            p.write_bytes(content)
+        else:
+            p.write_text(content, encoding="utf-8")
+        args = ["--utfall", str(p), *args]
+    r = CliRunner().invoke(app, ["rebase", *args, "--out", str(tmp_path / "ny")])
+    assert r.exit_code == 2, r.output
+    assert fragment in r.output and "Traceback" not in r.output, r.output
+    assert not (tmp_path / "ny").exists()
+    assert not any(p.name.startswith(".ny.") for p in tmp_path.iterdir())  # no temporary directory left
