@@ -55,6 +55,9 @@ class Spec:
 
 
 BIG = 1e7  # mnkr; larger than any Swedish region's balance sheet
+# SCB:s länskoder for the 21 län (and so the 21 regions).
+LANSKODER = ("01", "03", "04", "05", "06", "07", "08", "09", "10", "12", "13", "14", "17", "18", "19", "20",
+             "21", "22", "23", "24", "25")
 
 # Utjämning components (lag 2004:773) and the methods a component may be projected with.
 UTJAMNING_COMPONENTS = (
@@ -141,6 +144,8 @@ def _specs() -> list[Spec]:
         "Upplåningsränta", (-0.05, 0.3), (-0.01, 0.08))
 
     # --- region ----------------------------------------------------------------------------
+    add("region_namn", "region", "text", "skalar", "Regionens namn, som det står på rapporter (t.ex. Region Värmland)")
+    add("lanskod", "region", "text", "skalar", "Länskod enligt SCB (två siffror, t.ex. 17)", choices=LANSKODER)
     add("basar", "region", "ar", "skalar", "Basår (första året i prognosen)", (2000, 2100))
     add("planslut", "region", "ar", "skalar", "Sista året i den beslutade flerårsplanen", (2000, 2100))
     add("slutar", "region", "ar", "skalar", "Sista året i prognosen", (2000, 2100))
