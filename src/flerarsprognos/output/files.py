@@ -116,7 +116,13 @@ def table_csv(df: pd.DataFrame) -> Callable[[Path], None]:
     return write
 
 
-def netcdf(ds: xr.Dataset) -> Callable[[Path], None]:
+def netcdf(ds: xr.Dataset, *, region: str = "", scenario_titles: dict[str, str] | None = None
+           ) -> Callable[[Path], None]:
+    """A writer of ``ds`` as self-describing NetCDF (CF attributes; see :mod:`output.netcdf`)."""
+    from flerarsprognos.output.netcdf import describe, encoding
+
+    described = describe(ds, region=region, scenario_titles=scenario_titles)
+
     def write(path: Path) -> None:
-        ds.to_netcdf(path, engine="h5netcdf")
+        described.to_netcdf(path, engine="h5netcdf", encoding=encoding(described))
     return write
