@@ -44,3 +44,9 @@ def describe_values(aset: AssumptionSet, contains: str | None = None) -> list[di
         rows.append({"nyckel": label, "enhet": unit, "varde": single, "varden": cells, "kalla": " ".join(v.source.split()),
                      "fil": v.file})
     return rows
+
+
+def region_name(aset: AssumptionSet) -> str:
+    """The region's name from the assumption set ("Region Värmland"), or "" when not given."""
+    value = aset.values.get("region_namn")
+    return str(value.data).strip() if value is not None and isinstance(value.data, str) else ""
