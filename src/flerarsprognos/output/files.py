@@ -98,6 +98,12 @@ def check_not_an_input(out: Path, inputs, option: str) -> None:
     problems.raise_if_errors()
 
 
+def run_inputs(run) -> list[Path]:
+    """The files a run read: the assumption directory and files, and the scenario files."""
+    files = [Path(f) for f in run.base.files]
+    return [*dict.fromkeys(f.parent for f in files), *files, *map(Path, run.scenario_files)]
+
+
 def write_all(directory: Path, writers: dict[str, Callable[[Path], None]]) -> list[Path]:
     """Write every file to a temporary name first, then rename them all.
 

@@ -81,7 +81,7 @@ def write_workbook(path: Path, run, *, command: str = "", extras: Extras | None 
     """Write the whole workbook for a :class:`~flerarsprognos.runner.Run` to ``path``, atomically."""
     import xlsxwriter.exceptions
 
-    from flerarsprognos.output.files import atomic_path, check_not_an_input
+    from flerarsprognos.output.files import atomic_path, check_not_an_input, run_inputs
 
     path = Path(path)
     check_target(path)
@@ -95,12 +95,6 @@ def write_workbook(path: Path, run, *, command: str = "", extras: Extras | None 
         problems.error(path, None, f"kunde inte skriva arbetsboken ({reason}); ingen fil har skrivits")
         raise InputError(problems.items) from None
     return path
-
-
-def run_inputs(run) -> list[Path]:
-    """The files a run read: the assumption directory and files, and the scenario files."""
-    files = [Path(f) for f in run.base.files]
-    return [*dict.fromkeys(f.parent for f in files), *files, *map(Path, run.scenario_files)]
 
 
 def finish_sheet(book: Book, ws, protect: bool = True) -> None:

@@ -2,27 +2,10 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from flerarsprognos.output.excel.book import Book
+from flerarsprognos.output.presentation import shown_path
 
 SHEET = "Om körningen"
-
-
-def shown_path(path) -> str:
-    """A file as a reader can find it: relative to the working directory when inside it, and the
-    shipped files (inside the installed package) by their name in the repository."""
-    p = Path(path)
-    try:
-        return str(p.resolve().relative_to(Path.cwd().resolve()))
-    except ValueError:
-        pass
-    parts = p.parts
-    for marker in ("assumptions", "scenarios"):
-        if marker in parts and ("site-packages" in parts or "_data" in parts):
-            i = len(parts) - 1 - parts[::-1].index(marker)
-            return f"(medföljer) {'/'.join(parts[i:])}"
-    return str(p)
 
 
 def about_rows(book: Book) -> list[tuple[str, str]]:
