@@ -59,3 +59,38 @@ def test_cf_checker_finds_no_errors(nc_file, tmp_path):
                            *args, "-v", "1.8", str(nc_file)], capture_output=True, text=True, timeout=300)
     assert "ERRORS detected: 0" in done.stdout, done.stdout[-4000:] + done.stderr[-2000:]
     assert "ERROR:" not in done.stdout
+
+
+def test_excel_csv_semicolon_decimal_comma_bom_and_no_formulas(default_run, tmp_path):
+    import pandas as pd
+
+    from flerarsprognos.output.files import csv_writers, table_csv_excel, write_all
+
+    written = write_all(tmp_path, csv_writers(default_run.result, excel=True))
+    assert sorted(p.name for p in written) == ["balanskrav.csv", "balansrakning.csv", "finansiella_mal.csv",
+                                               "resultatrakning.csv"]
+    raw = (tmp_path / "resultatrakning.csv").read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbf")  # UTF-8 BOM: Excel reads å, ä, ö
+    text = raw.decode("utf-8-sig")
+    assert text.splitlines()[0] == "scenario;ar;post;mnkr"
+    assert "bas;2023;arets_resultat;-278,0065" in text
+    back = pd.read_csv(tmp_path / "resultatrakning.csv", sep=";", decimal=",", encoding="utf-8-sig")
+    assert back["mnkr"].dtype == float
+    evil = pd.DataFrame({"antagande": ["=HYPERLINK(\"http://x\")", "+1", "-A1", "@SUM(A1)", "Skattesats"],
+                         "mnkr": [1.5, -2.0, 3.0, 4.0, 5.0]})
+    table_csv_excel(evil)(tmp_path / "e.csv")
+    lines = (tmp_path / "e.csv").read_text(encoding="utf-8-sig").splitlines()
+    assert [line.split(";")[0].strip('"') for line in lines[1:]] == ["'=HYPERLINK(\"\"http://x\"\")", "'+1", "'-A1",
+                                                                     "'@SUM(A1)", "Skattesats"]
+    assert lines[2].endswith(";-2,0000")  # numbers keep their minus sign
+
+
+def test_cli_export_writes_excel_csv(tmp_path):
+    from typer.testing import CliRunner
+
+    from flerarsprognos.cli import app
+
+    result = CliRunner().invoke(app, ["export", "--utan-kanslighet", "--excel", str(tmp_path / "a.xlsx"),
+                                      "--csv-excel", str(tmp_path / "csv")])
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / "csv" / "finansiella_mal.csv").read_bytes().startswith(b"\xef\xbb\xbf")

@@ -157,6 +157,10 @@ def export_command(
     utfall: Path = typer.Option(None, "--utfall", "-u", show_default=False,
                                 help="Utfallsfil (se docs/utfall.md): lägger till bladet 'Plan mot utfall' "
                                      "(utfallet mot filens budgetkolumn, som i compare). Utan flaggan: inget sådant blad."),
+    csv_excel: Path = typer.Option(None, "--csv-excel", show_default=False,
+                                   help="Katalog där tabellerna också skrivs som CSV för svensk Excel (semikolon, "
+                                        "decimalkomma, UTF-8 med BOM; se docs/excel_och_rapport.md). Utan flaggan: "
+                                        "ingen CSV."),
 ):
     from flerarsprognos.output.excel import Extras, check_target, write_workbook
 
@@ -174,8 +178,18 @@ def export_command(
 
         extras.sheets.append(lambda wb: write_plan_mot_utfall_sheet(wb, "Plan mot utfall", comparison))
     write_workbook(target, outcome, command=command_line(), extras=extras)
+    if csv_excel is not None:
+        _write_excel_csv(csv_excel, outcome)
     n = len(outcome.sets)
     console.print(f"Skrev {target} ({n} {'scenario' if n == 1 else 'scenarier'}, antaganden {outcome.base.digest}).")
+
+
+def _write_excel_csv(directory: Path, outcome) -> None:
+    from flerarsprognos.output.files import check_not_an_input, csv_writers, run_inputs, write_all
+
+    check_not_an_input(directory, run_inputs(outcome), "--csv-excel")
+    written = write_all(directory, csv_writers(outcome.result, excel=True))
+    console.print(f"Skrev {len(written)} CSV-filer för Excel till {directory}/.")
 
 
 PLOT_KINDS = ("resultat", "rur", "vattenfall", "tornado", "solfjader", "varmekarta")

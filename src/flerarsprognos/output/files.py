@@ -141,9 +141,54 @@ def provenance(digest: str, scenario_files: list[str], command: str) -> dict[str
 
 
 def table_csv(df: pd.DataFrame) -> Callable[[Path], None]:
+    """The machine CSV: comma separator, decimal point, UTF-8 without BOM."""
     def write(path: Path) -> None:
         df.to_csv(path, index=False, float_format="%.4f", lineterminator="\n")
     return write
+
+
+# A text cell beginning with one of these would be read as a formula by a spreadsheet.
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def defuse_text(value):
+    """A text that a spreadsheet would take for a formula gets a leading apostrophe (shown as
+    text, never run); numbers and other text are left alone."""
+    if isinstance(value, str) and value.startswith(FORMULA_START):
+        return "'" + value
+    return value
+
+
+def table_csv_excel(df: pd.DataFrame) -> Callable[[Path], None]:
+    """The CSV a Swedish Excel opens in columns: semicolon, decimal comma, UTF-8 with BOM.
+
+    Text cells that begin with ``=``, ``+``, ``-`` or ``@`` are prefixed with ``'`` so that
+    they are never taken for formulas (formula injection).
+    """
+    safe = df.copy()
+    for col in safe.columns:
+        if not pd.api.types.is_numeric_dtype(safe[col]):
+            safe[col] = safe[col].map(defuse_text)
+
+    def write(path: Path) -> None:
+        safe.to_csv(path, index=False, sep=";", decimal=",", float_format="%.4f", lineterminator="\r\n",
+                    encoding="utf-8-sig")
+    return write
+
+
+def result_tables(res: xr.Dataset) -> dict[str, pd.DataFrame]:
+    """The four long tables of a run, by file name."""
+    from flerarsprognos.output import results
+
+    return {"resultatrakning.csv": results.resultatrakning(res), "balanskrav.csv": results.balanskrav(res),
+            "finansiella_mal.csv": results.finansiella_mal(res), "balansrakning.csv": results.balansrakning(res)}
+
+
+def csv_writers(res: xr.Dataset, *, excel: bool = False) -> dict[str, Callable[[Path], None]]:
+    """Writers of the four tables for :func:`write_all`: machine CSV, or with ``excel`` the
+    Excel-friendly variant (same file names)."""
+    make = table_csv_excel if excel else table_csv
+    return {name: make(df) for name, df in result_tables(res).items()}
 
 
 def netcdf(ds: xr.Dataset, *, region: str = "", scenario_titles: dict[str, str] | None = None
