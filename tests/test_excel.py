@@ -17,7 +17,7 @@ import pytest
 import xarray as xr
 from typer.testing import CliRunner
 
-from flerarsprognos.output import excel, labels
+from flerarsprognos.output import excel, goals, labels
 from flerarsprognos.cli import app
 from flerarsprognos.output.excel import BK_FORMULAS, BR_FORMULAS, RR_FORMULAS, SHEETS, Extras, write_workbook
 from flerarsprognos.problems import InputError
@@ -93,8 +93,8 @@ def evaluate(formula: str, values_wb, sheet: str):
         v = values_wb[target][cell.replace("$", "")].value
         return repr(v if isinstance(v, str) else float(v))
 
-    expr = CELL.sub(value_of, body)
-    assert re.fullmatch(r"[\d\s.eE+\-*/()'\"a-zåäö –]*", expr), expr
+    expr = CELL.sub(value_of, body).replace("ROUND(", "round(")
+    assert re.fullmatch(r"[\d\s.,eE+\-*/()'\"a-zåäö –]*", expr), expr
     return eval(expr)  # noqa: S307 - only numbers, strings and arithmetic remain
 
 
@@ -163,11 +163,11 @@ def test_summary_links_and_goal_status(book, default_run):
                 assert wv.cell(rows[label], 2 + j).value == pytest.approx(model[j], abs=1e-9)
                 assert evaluate(cell.value, values, "Sammanfattning") == pytest.approx(model[j], abs=1e-9)
         for goal in result["mal"].values:
-            met = result["mal_uppfyllt"].sel(scenario=scen, mal=goal).values
+            verdicts = goals.statuses(result, scen, str(goal))
             for j in range(len(years)):
                 cell = ws.cell(rows[labels.MAL[str(goal)]], 2 + j)
                 shown = wv.cell(cell.row, cell.column).value
-                expected = "–" if np.isnan(met[j]) else ("uppfyllt" if met[j] >= 0.5 else "ej uppfyllt")
+                expected = verdicts[j].word
                 assert shown == expected, (scen, goal, years[j])
                 if isinstance(cell.value, str) and cell.value.startswith("="):  # a link to Finansiella mål
                     assert evaluate(cell.value, values, "Sammanfattning") == expected
@@ -175,7 +175,12 @@ def test_summary_links_and_goal_status(book, default_run):
     bas = starts["bas"]
     goal_row = next(r for r in range(bas, bas + 20) if ws.cell(r, 1).value == labels.MAL["nettokostnadsandel"])
     assert wv.cell(goal_row, 2).value == "ej uppfyllt"
-    assert ws.freeze_panes == "B7"
+    # goals without a verdict say why (issue 12)
+    sf = next(r for r in range(bas, bas + 20) if ws.cell(r, 1).value == labels.MAL["sjalvfinansieringsgrad"])
+    assert wv.cell(sf, 2).value == "mäts, inget mål"
+    sol = next(r for r in range(bas, bas + 20) if ws.cell(r, 1).value == labels.MAL["soliditet_inkl_ansvarsforbindelse"])
+    assert wv.cell(sol, 2).value == "gäller från 2026"
+    assert ws.freeze_panes == "B8"
 
 
 def test_native_chart_of_arets_resultat_per_scenario(book, default_run):
@@ -219,10 +224,10 @@ def test_goal_cells_coloured_by_conditional_formatting(book):
     # The rule for a goal's values points at its 'uppfyllt' row.
     rng, f = formula_rules[0]
     first_row = int(re.match(r"[A-Z]+(\d+)", rng).group(1))
-    status_row = int(re.search(r"[A-Z]+(\d+)", f).group(1))
+    status_row = int(re.search(r"[A-Z]+\$?(\d+)", f).group(1))
     assert ws.cell(status_row, 1).value.strip() == "uppfyllt"
     assert status_row == first_row + 2
-    assert values["Finansiella mål"].cell(status_row, 2).value in ("uppfyllt", "ej uppfyllt", "–")
+    assert values["Finansiella mål"].cell(status_row, 2).value in ("uppfyllt", "ej uppfyllt", "mäts, inget mål")
     sm_rules = [r for rng in formulas["Sammanfattning"].conditional_formatting for r in rng.rules]
     assert len(sm_rules) >= 2
 
@@ -241,7 +246,7 @@ def test_scenario_differences_are_formulas_against_bas(book, default_run):
                 - result["resultatrakning"].sel(scenario="bas", rr_post="arets_resultat")).values
         for j in range(len(years)):
             f = ws.cell(row, 2 + j).value
-            assert f.startswith("='Resultatbudget'!") or f.startswith("=Resultatbudget!")
+            assert f.startswith("=ROUND((Resultatbudget!") and f.endswith(",6)")
             assert evaluate(f, values, "Scenarier") == pytest.approx(diff[j], abs=1e-6)
             assert values["Scenarier"].cell(row, 2 + j).value == pytest.approx(diff[j], abs=1e-6)
 
@@ -341,11 +346,10 @@ def test_failure_while_writing_leaves_previous_workbook_and_no_temp_file(default
     target = tmp_path / "x.xlsx"
     target.write_bytes(b"previous workbook")
 
-    def broken(self):
-        self.resultatbudget()
+    def broken(book):
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr(excel._Book, "build", broken)
+    monkeypatch.setitem(excel.SHEET_WRITERS, "Scenarier", broken)
     with pytest.raises(InputError) as err:
         write_workbook(target, default_run)
     assert "ingen fil har skrivits" in str(err.value)
@@ -460,3 +464,80 @@ def test_balance_sheet_check_row_is_zero(book, default_run):
         for c in range(2, 2 + default_run.result.sizes["year"]):
             f = ws.cell(r, c).value
             assert f.startswith("=") and evaluate(f, values, "Balansbudget") == pytest.approx(0.0, abs=1e-6)
+
+
+def test_cover_names_the_region_and_says_what_the_workbook_is(book, default_run):
+    _, formulas, values = book
+    ws = values["Sammanfattning"]
+    top = [ws.cell(r, 1).value for r in range(1, 5)]
+    assert "Region Värmland" in top[0]
+    text = " ".join(t for t in top if t)
+    assert "flerarsprognos export test" in text and default_run.base.digest in text
+    assert "ingen modell" in text and "kör igen" in text
+    about = {formulas["Om körningen"].cell(r, 1).value: formulas["Om körningen"].cell(r, 2).value
+             for r in range(1, 30)}
+    assert about["Region"] == "Region Värmland"
+    assert "site-packages" not in (about["Antagandefiler"] or "")
+
+
+def test_sheets_are_protected_and_print_on_one_page_width(book):
+    path, formulas, _ = book
+    for name in SHEETS:
+        ws = formulas[name]
+        assert ws.protection.sheet, name
+        assert ws.sheet_properties.pageSetUpPr.fitToPage and ws.page_setup.fitToWidth in (None, 1), name
+        assert ws.page_setup.fitToHeight == 0, name  # as many pages down as needed
+        assert ws.print_area, name
+    assert formulas["Antaganden"].print_title_rows == "$4:$4"
+    assert formulas["Resultatbudget"].print_title_rows == "$5:$5"
+    # the chart starts on a new printed page
+    sm = formulas["Sammanfattning"]
+    assert sm.row_breaks.brk, "a page break before the chart"
+
+
+def test_chart_legend_uses_scenario_titles(book, default_run):
+    path, _, _ = book
+    with zipfile.ZipFile(path) as z:
+        chart = z.read(next(n for n in z.namelist() if n.startswith("xl/charts/chart"))).decode("utf-8")
+    for s in default_run.sets[1:]:
+        assert s.title in chart
+        assert f"<c:v>{s.name}</c:v>" not in chart
+
+
+def test_years_are_never_grouped_and_counts_always_are(book):
+    _, formulas, _ = book
+    ws = formulas["Antaganden"]
+    rows = {str(ws.cell(r, 1).value): r for r in range(5, ws.max_row + 1)}
+    assert ws.cell(rows["basar"], 4).value == 2023 and ws.cell(rows["basar"], 4).number_format == "0"
+    assert ws.cell(rows["invanare_ingaende"], 4).number_format == "#,##0"
+    for c in range(5, 11):
+        assert formulas["Resultatbudget"].cell(5, c - 3).number_format == "0"
+
+
+def test_a_label_beginning_with_equals_never_becomes_a_formula(default_run, tmp_path):
+    import copy
+    import dataclasses
+
+    evil = "=HYPERLINK(\"http://x\",\"klicka\")"
+    sets = [dataclasses.replace(s, title=evil if s.name != "bas" else s.title) for s in default_run.sets]
+    run = copy.copy(default_run)
+    run.sets = sets
+    table = kanslighet_table([2023, 2024])
+    table["antagande"] = ["+cmd|' /C calc'!A0", "@SUM(1)"] * 2
+    path = write_workbook(tmp_path / "f.xlsx", run, extras=Extras(kanslighet=table))
+    wb = openpyxl.load_workbook(path)
+    for ws in wb.worksheets:
+        for row in ws.iter_rows():
+            for c in row:
+                if isinstance(c.value, str) and ("HYPERLINK" in c.value or "calc" in c.value or "@SUM" in c.value):
+                    assert c.data_type == "s", (ws.title, c.coordinate, c.value)
+    with zipfile.ZipFile(path) as z:
+        sheets = "".join(z.read(n).decode("utf-8") for n in z.namelist() if n.startswith("xl/worksheets/"))
+    assert "<f>HYPERLINK" not in sheets and "<f>cmd" not in sheets
+
+
+def test_workbook_inside_the_assumptions_or_onto_an_input_is_refused(assumptions_copy, tmp_path):
+    result = runner.invoke(app, ["export", "--utan-kanslighet", "--assumptions", str(assumptions_copy),
+                                 "--excel", str(assumptions_copy / "x.xlsx")])
+    assert result.exit_code == 2, result.output
+    assert not (assumptions_copy / "x.xlsx").exists()

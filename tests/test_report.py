@@ -5,9 +5,11 @@ from __future__ import annotations
 
 import base64
 import html
+import os
 import re
 import shutil
 import subprocess
+from pathlib import Path
 
 import pytest
 from matplotlib.image import imread
@@ -55,10 +57,16 @@ def test_report_is_self_contained(report):
     assert '<meta name="viewport"' in text
     assert not re.search(r"""(src|href)\s*=\s*["'](?!data:|#)""", text), "only inline resources"
     assert "<script" not in text and "<link" not in text and "@import" not in text and "url(" not in text
-    images = re.findall(r'src="data:image/png;base64,([^"]+)"', text)
-    assert len(images) >= 3
-    for data in images:
-        assert base64.b64decode(data).startswith(b"\x89PNG\r\n\x1a\n")
+    images = re.findall(r'src="data:image/svg\+xml;base64,([^"]+)"', text)
+    phones = re.findall(r'<source media="\(max-width: 600px\)" srcset="data:image/svg\+xml;base64,([^"]+)"', text)
+    assert len(images) >= 3 and len(phones) == len(images)
+    for data in images + phones:
+        svg = base64.b64decode(data).decode("utf-8")
+        assert "<svg" in svg and "<text" in svg  # vector graphics, text kept as text
+    # the phone version is drawn for its width, not the laptop's shrunk
+    wide = re.search(r'width="([\d.]+)pt"', base64.b64decode(images[0]).decode()).group(1)
+    phone = re.search(r'width="([\d.]+)pt"', base64.b64decode(phones[0]).decode()).group(1)
+    assert float(phone) < 0.5 * float(wide)
 
 
 def test_report_has_summary_goals_scenarios_and_tables(report, default_run):
@@ -120,7 +128,14 @@ def test_browser_renders_key_figures_on_laptop_and_phone(report, default_run, tm
         f'srcdoc="{html.escape(report.read_text(encoding="utf-8"), quote=True)}"></iframe>'
         "<script>window.addEventListener('load', function () { var w = document.getElementById('f').contentWindow;"
         " document.body.setAttribute('data-bredd', w.document.documentElement.scrollWidth + '/' + w.innerWidth);"
-        " document.body.setAttribute('data-text', w.document.body.innerText.length); });</script></body></html>",
+        " document.body.setAttribute('data-text', w.document.body.innerText.length);"
+        # every visible table box shows its whole table: no hidden sideways scroll on a phone
+        " var hidden = []; w.document.querySelectorAll('.table-wrap').forEach(function (b) {"
+        "   if (b.offsetParent !== null && b.scrollWidth > b.clientWidth + 1) hidden.push(b.scrollWidth); });"
+        " document.body.setAttribute('data-dolt', hidden.join(','));"
+        " var t = w.document.getElementById('tabeller').innerText;"
+        " document.body.setAttribute('data-tabeller', t.replace(/\\s+/g, ' ').slice(0, 3000)); });"
+        "</script></body></html>",
         encoding="utf-8")
     dom = chromium(tmp_path, "--dump-dom", phone.as_uri())
     widths = re.search(r'data-bredd="(\d+)/(\d+)"', dom.stdout)
@@ -128,10 +143,18 @@ def test_browser_renders_key_figures_on_laptop_and_phone(report, default_run, tm
     scroll, inner = map(int, widths.groups())
     assert inner == PHONE[0] and scroll <= inner, (scroll, inner)
     assert int(re.search(r'data-text="(\d+)"', dom.stdout).group(1)) > 1000
+    assert re.search(r'data-dolt=""', dom.stdout), re.search(r'data-dolt="[^"]*"', dom.stdout).group(0)
+    shown = html.unescape(re.search(r'data-tabeller="([^"]*)"', dom.stdout).group(1))
+    for year in default_run.result["year"].values:
+        assert str(int(year)) in shown, year
+    assert fmt.mnkr(default_run.result["resultatrakning"].sel(scenario="bas", year=2028,
+                                                              rr_post="arets_resultat")) in shown
 
     # Screenshots: the page paints (not blank) on a laptop and in the phone frame.
     for name, page, size in (("laptop", report, LAPTOP), ("telefon", phone, (500, PHONE[1]))):
         shot = tmp_path / f"skarm_{name}.png"
+        if os.environ.get("RAPPORT_SKARMBILDER"):  # to look at them: RAPPORT_SKARMBILDER=katalog
+            shot = Path(os.environ["RAPPORT_SKARMBILDER"]) / shot.name
         done = chromium(tmp_path, f"--screenshot={shot}", page.as_uri(), size=size)
         assert shot.is_file(), done.stderr[-2000:]
         image = imread(shot)
@@ -148,4 +171,35 @@ def test_cli_report_with_the_analyses(tmp_path):
     text = visible_text(markup)
     assert "Känslighetsanalys" in text and "Skattesats, +10 öre" in text
     assert "Osäkerhet: balanskravsresultatet" in text
-    assert len(re.findall(r'src="data:image/png;base64,', markup)) == 5  # 3 standard + tornado + fan
+    assert len(re.findall(r'<img alt=', markup)) == 5  # 3 standard + tornado + fan
+
+
+def test_report_names_the_region_and_what_holds_the_balanskrav_up(report, default_run):
+    markup = report.read_text(encoding="utf-8")
+    assert re.search(r"<title>Region Värmland: Flerårsprognos", markup)
+    assert re.search(r"<h1>Region Värmland: ", markup)
+    text = visible_text(markup)
+    used = default_run.result["balanskrav"].sel(scenario="bas", bk_post="anvandning_av_resultatutjamningsreserv")
+    total = float(used.sel(year=[2023, 2024]).sum())
+    assert f"{fmt.mnkr(total)} mnkr av resultatutjämningsreserven (RUR) används 2023–2024" in text
+    assert fmt.mnkr(total) == "407"
+    for s in default_run.sets[1:]:  # scenarios by title; the key only in parentheses
+        assert f"{s.title}: årets resultat mot bas" in text
+
+
+def test_report_footer_shows_no_installation_paths(report):
+    footer = report.read_text(encoding="utf-8").split("<footer>")[1]
+    assert "site-packages" not in footer and "/_data/" not in footer
+    assert "scenarios/hogre_loner.yaml (medföljer)" in footer
+
+
+def test_html_in_titles_is_escaped(default_run):
+    import copy
+    import dataclasses
+
+    evil = '<img src=x onerror="alert(1)"><script>alert(2)</script>'
+    run = copy.copy(default_run)
+    run.sets = [dataclasses.replace(s, title=evil) if s.name != "bas" else s for s in default_run.sets]
+    markup = build_report(run, diagrams=[])
+    assert "<script>" not in markup and "<img src=x" not in markup
+    assert html.escape(evil, quote=True) in markup

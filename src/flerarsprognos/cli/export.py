@@ -18,7 +18,8 @@ from flerarsprognos.cli.common import (
 
 SweepOption = typer.Option(
     None, "--svep", show_default=False,
-    help="Svepfil (typ: svep) med axlarna inflation och löneökning, för tabellen och värmekartan. "
+    help="Svepfil (typ: svep) med axlarna inflation och löneökning, för tabellen och värmekartan; en fil "
+         "eller namnet på ett medföljande svep (svep_inflation_lon). "
          "Utan flaggan: export och rapport tar inget svep; plot varmekarta tar den medföljande "
          "svep_inflation_lon.yaml.")
 YearOption = typer.Option(None, "--ar", show_default=False,
@@ -90,9 +91,13 @@ def sweep_grid(path: Path, assumptions, year: int | None = None, outcome: str = 
     """A 2-D grid (rows × columns of the spec's table) of one outcome in one year, or an error."""
     from flerarsprognos.problems import Problems
 
+    from flerarsprognos.paths import resolve_scenario
+
     problems = Problems()
+    path = Path(resolve_scenario(str(path)))  # a shipped sweep by name: svep_inflation_lon
     if not Path(path).is_file():
-        problems.error(path, None, "svepfilen finns inte")
+        problems.error(path, None, "svepfilen finns inte (ange en fil eller namnet på ett medföljande svep, "
+                                   "t.ex. svep_inflation_lon)")
         problems.raise_if_errors()
     try:
         from flerarsprognos.analysis.sweep import load_sweep, sweep
@@ -152,6 +157,10 @@ def export_command(
     utfall: Path = typer.Option(None, "--utfall", "-u", show_default=False,
                                 help="Utfallsfil (se docs/utfall.md): lägger till bladet 'Plan mot utfall' "
                                      "(utfallet mot filens budgetkolumn, som i compare). Utan flaggan: inget sådant blad."),
+    csv_excel: Path = typer.Option(None, "--csv-excel", show_default=False,
+                                   help="Katalog där tabellerna också skrivs som CSV för svensk Excel (semikolon, "
+                                        "decimalkomma, UTF-8 med BOM; se docs/excel_och_rapport.md). Utan flaggan: "
+                                        "ingen CSV."),
 ):
     from flerarsprognos.output.excel import Extras, check_target, write_workbook
 
@@ -169,8 +178,18 @@ def export_command(
 
         extras.sheets.append(lambda wb: write_plan_mot_utfall_sheet(wb, "Plan mot utfall", comparison))
     write_workbook(target, outcome, command=command_line(), extras=extras)
+    if csv_excel is not None:
+        _write_excel_csv(csv_excel, outcome)
     n = len(outcome.sets)
     console.print(f"Skrev {target} ({n} {'scenario' if n == 1 else 'scenarier'}, antaganden {outcome.base.digest}).")
+
+
+def _write_excel_csv(directory: Path, outcome) -> None:
+    from flerarsprognos.output.files import check_not_an_input, csv_writers, run_inputs, write_all
+
+    check_not_an_input(directory, run_inputs(outcome), "--csv-excel")
+    written = write_all(directory, csv_writers(outcome.result, excel=True))
+    console.print(f"Skrev {len(written)} CSV-filer för Excel till {directory}/.")
 
 
 PLOT_KINDS = ("resultat", "rur", "vattenfall", "tornado", "solfjader", "varmekarta")
@@ -268,14 +287,7 @@ def report_command(
                                        "när de finns (standard: ja)."),
 ):
     from flerarsprognos.output import plots
-    from flerarsprognos.output.report import (
-        Diagram,
-        ReportExtras,
-        build_report,
-        check_report_target,
-        png_bytes,
-        write_report,
-    )
+    from flerarsprognos.output.report import Diagram, ReportExtras, build_report, check_report_target, write_report
 
     if html is not None:
         check_report_target(html)
@@ -292,17 +304,19 @@ def report_command(
             extras.diagrams.append(Diagram(
                 f"Känslighetsanalys {first_forecast}",
                 "Effekten på årets resultat när ett antagande ändras, allt annat lika (basalternativet).",
-                png_bytes(plots.tornado(table, first_forecast))))
+                lambda: plots.tornado(table, first_forecast)))
         mc = montecarlo_summary(outcome)
         if mc is not None:
             q, p, n = plots.fan_inputs(mc, "balanskravsresultat")
             extras.diagrams.append(Diagram(
                 "Osäkerhet: balanskravsresultatet",
                 "Monte Carlo över makroantagandena: medianen, 50 % och 90 % av utfallen, och under varje år "
-                "sannolikheten att balanskravet inte nås.", png_bytes(plots.fan(q, p, planslut=planslut, n_draws=n))))
+                "sannolikheten att balanskravet inte nås.", lambda: plots.fan(q, p, planslut=planslut, n_draws=n)))
     if grid is not None:
         extras.diagrams.append(Diagram("Inflation × löneökning", "Nettokostnadsandelen för varje kombination; "
-                                       "svart linje = 98 %.", png_bytes(plots.heatmap(grid, title=grid.attrs.get("long_name")))))
+                                       "svart linje = 98 %.", lambda: plots.heatmap(grid, title=grid.attrs.get("long_name"))))
     target = html if html is not None else _default_file(outcome, ".html")
-    write_report(target, build_report(outcome, command=command_line(), extras=extras))
+    from flerarsprognos.output.files import run_inputs
+
+    write_report(target, build_report(outcome, command=command_line(), extras=extras), inputs=run_inputs(outcome))
     console.print(f"Skrev {target} (antaganden {outcome.base.digest}).")

@@ -315,7 +315,10 @@ def parse_entry(spec: Spec, entry: Any, file: str, horizon: Horizon | None,
             return None
         raw = entry["varde"]
         if spec.unit == "text":
-            if raw not in spec.choices:
+            if not isinstance(raw, str) or not raw.strip():
+                problems.error(file, key, f"ska vara en text inom citattecken (är {raw!r})")
+                return None
+            if spec.choices and raw not in spec.choices:
                 problems.error(file, key, f"'{raw}' är inget tillåtet värde (välj {', '.join(spec.choices)})")
                 return None
             value.data = raw

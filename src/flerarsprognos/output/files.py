@@ -74,6 +74,36 @@ def check_output_file(path: Path, option: str, suffix: str | None = None) -> Non
     problems.raise_if_errors()
 
 
+def check_not_an_input(out: Path, inputs, option: str) -> None:
+    """Refuse an output path that is an input, lies inside an input directory, or (for an
+    output directory) contains an input: no command may replace what it read.
+
+    A small guard of its own so that every writer here is protected; io/guard.py may give
+    the commands a shared one.
+    """
+    from flerarsprognos.problems import Problems
+
+    problems = Problems()
+    target = Path(out).resolve()
+    for given in inputs:
+        if given is None:
+            continue
+        source = Path(given).resolve()
+        if target == source:
+            problems.error(out, None, f"är en indatafil och skrivs inte över; välj en annan fil med {option}")
+        elif source.is_dir() and source in target.parents:
+            problems.error(out, None, f"ligger i indatakatalogen {given}; välj en fil utanför den med {option}")
+        elif target in source.parents:
+            problems.error(out, None, f"innehåller indatafilen {given}; välj en annan plats med {option}")
+    problems.raise_if_errors()
+
+
+def run_inputs(run) -> list[Path]:
+    """The files a run read: the assumption directory and files, and the scenario files."""
+    files = [Path(f) for f in run.base.files]
+    return [*dict.fromkeys(f.parent for f in files), *files, *map(Path, run.scenario_files)]
+
+
 def write_all(directory: Path, writers: dict[str, Callable[[Path], None]]) -> list[Path]:
     """Write every file to a temporary name first, then rename them all.
 
@@ -111,12 +141,63 @@ def provenance(digest: str, scenario_files: list[str], command: str) -> dict[str
 
 
 def table_csv(df: pd.DataFrame) -> Callable[[Path], None]:
+    """The machine CSV: comma separator, decimal point, UTF-8 without BOM."""
     def write(path: Path) -> None:
         df.to_csv(path, index=False, float_format="%.4f", lineterminator="\n")
     return write
 
 
-def netcdf(ds: xr.Dataset) -> Callable[[Path], None]:
+# A text cell beginning with one of these would be read as a formula by a spreadsheet.
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def defuse_text(value):
+    """A text that a spreadsheet would take for a formula gets a leading apostrophe (shown as
+    text, never run); numbers and other text are left alone."""
+    if isinstance(value, str) and value.startswith(FORMULA_START):
+        return "'" + value
+    return value
+
+
+def table_csv_excel(df: pd.DataFrame) -> Callable[[Path], None]:
+    """The CSV a Swedish Excel opens in columns: semicolon, decimal comma, UTF-8 with BOM.
+
+    Text cells that begin with ``=``, ``+``, ``-`` or ``@`` are prefixed with ``'`` so that
+    they are never taken for formulas (formula injection).
+    """
+    safe = df.copy()
+    for col in safe.columns:
+        if not pd.api.types.is_numeric_dtype(safe[col]):
+            safe[col] = safe[col].map(defuse_text)
+
     def write(path: Path) -> None:
-        ds.to_netcdf(path, engine="h5netcdf")
+        safe.to_csv(path, index=False, sep=";", decimal=",", float_format="%.4f", lineterminator="\r\n",
+                    encoding="utf-8-sig")
+    return write
+
+
+def result_tables(res: xr.Dataset) -> dict[str, pd.DataFrame]:
+    """The four long tables of a run, by file name."""
+    from flerarsprognos.output import results
+
+    return {"resultatrakning.csv": results.resultatrakning(res), "balanskrav.csv": results.balanskrav(res),
+            "finansiella_mal.csv": results.finansiella_mal(res), "balansrakning.csv": results.balansrakning(res)}
+
+
+def csv_writers(res: xr.Dataset, *, excel: bool = False) -> dict[str, Callable[[Path], None]]:
+    """Writers of the four tables for :func:`write_all`: machine CSV, or with ``excel`` the
+    Excel-friendly variant (same file names)."""
+    make = table_csv_excel if excel else table_csv
+    return {name: make(df) for name, df in result_tables(res).items()}
+
+
+def netcdf(ds: xr.Dataset, *, region: str = "", scenario_titles: dict[str, str] | None = None
+           ) -> Callable[[Path], None]:
+    """A writer of ``ds`` as self-describing NetCDF (CF attributes; see :mod:`output.netcdf`)."""
+    from flerarsprognos.output.netcdf import describe, encoding
+
+    described = describe(ds, region=region, scenario_titles=scenario_titles)
+
+    def write(path: Path) -> None:
+        described.to_netcdf(path, engine="h5netcdf", encoding=encoding(described))
     return write

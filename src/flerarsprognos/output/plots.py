@@ -7,6 +7,8 @@ global figure state and no display is needed.
 
 from __future__ import annotations
 
+import contextlib
+import contextvars
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -17,7 +19,7 @@ from matplotlib import rc_context
 from matplotlib.figure import Figure
 from matplotlib.ticker import FixedLocator, FuncFormatter, MaxNLocator
 
-from flerarsprognos.output import fmt, labels
+from flerarsprognos.output import fmt, labels, style
 
 KINDS = {
     "resultat": "Årets resultat per scenario",
@@ -28,8 +30,8 @@ KINDS = {
     "vattenfall": "Från ett års nettokostnad till nästa",
 }
 
-PALETTE = ["#1F3864", "#C00000", "#ED7D31", "#548235", "#7030A0", "#00B0F0", "#7F6000"]
-GOOD, BAD, NEUTRAL = "#548235", "#C00000", "#8C8C8C"
+PALETTE = style.PALETTE
+GOOD, BAD, NEUTRAL = style.CHART_GOOD, style.CHART_BAD, style.CHART_NEUTRAL
 RC = {
     "font.size": 14,
     "axes.titlesize": 17,
@@ -47,9 +49,39 @@ RC = {
     "savefig.dpi": 150,
 }
 SIZE = (11, 6.2)  # 16:9, readable when shown full width on a slide
+# Drawn for a phone (about 360 px wide in the report): narrower, taller, smaller text.
+PHONE_SIZE = (4.8, 4.6)
+PHONE_RC = {"font.size": 11, "axes.titlesize": 12.5, "axes.labelsize": 11, "xtick.labelsize": 10,
+            "ytick.labelsize": 10, "legend.fontsize": 10}
+_PHONE = contextvars.ContextVar("phone", default=False)
+
+
+@contextlib.contextmanager
+def for_phone():
+    """Inside the block every chart is drawn for a phone's width (the report's small version)."""
+    token = _PHONE.set(True)
+    try:
+        yield
+    finally:
+        _PHONE.reset(token)
+
+
+def _legend(fig) -> None:
+    """The legend under the chart: two columns, one on a phone."""
+    fig.legend(loc="outside lower center", frameon=False, ncols=1 if _PHONE.get() else 2)
+
+
+def _title(ax, text: str) -> None:
+    ax.set_title(_wrap(text, 34) if _PHONE.get() else text)
+
+
+def _rc() -> dict:
+    return {**RC, **PHONE_RC} if _PHONE.get() else RC
 
 
 def _figure(size=SIZE) -> tuple[Figure, object]:
+    if _PHONE.get():
+        size = (PHONE_SIZE[0], max(PHONE_SIZE[1], size[1] * PHONE_SIZE[0] / size[0]))
     fig = Figure(figsize=size, layout="constrained")
     ax = fig.add_subplot()
     return fig, ax
@@ -77,11 +109,11 @@ def _year_axis(ax, years: Sequence[int], planslut: int | None = None) -> None:
     ax.xaxis.set_major_locator(FixedLocator(list(years)))
     ax.xaxis.set_major_formatter(FuncFormatter(lambda x, _: str(int(round(x)))))
     if planslut is not None and planslut < max(years):
-        ax.axvspan(planslut + 0.5, max(years) + 0.5, color="#F2F2F2", zorder=0, lw=0)
+        ax.axvspan(planslut + 0.5, max(years) + 0.5, color=style.FORECAST_BG, zorder=0, lw=0)
         ax.text(planslut + 0.6, 1.0, "prognos", transform=ax.get_xaxis_transform(), va="top", ha="left",
-                color="#7F7F7F", fontsize=12)
+                color="#7F7F7F", fontsize="small")
         ax.text(planslut + 0.4, 1.0, "plan", transform=ax.get_xaxis_transform(), va="top", ha="right",
-                color="#7F7F7F", fontsize=12)
+                color="#7F7F7F", fontsize="small")
     ax.set_xlim(min(years) - 0.5, max(years) + 0.5)
 
 
@@ -110,7 +142,7 @@ def _titles(result: xr.Dataset, titles: dict[str, str] | None) -> dict[str, str]
 
 def arets_resultat(result: xr.Dataset, titles: dict[str, str] | None = None, planslut: int | None = None) -> Figure:
     """Årets resultat per year, one line per scenario, with the 0-line."""
-    with rc_context(RC):
+    with rc_context(_rc()):
         fig, ax = _figure()
         years = [int(y) for y in result["year"].values]
         da = result["resultatrakning"].sel(rr_post="arets_resultat")
@@ -122,19 +154,19 @@ def arets_resultat(result: xr.Dataset, titles: dict[str, str] | None = None, pla
         if "bas" in names:
             for x, v in zip(years, da.sel(scenario="bas").values, strict=True):
                 ax.annotate(fmt.mnkr(v), (x, v), textcoords="offset points", xytext=(0, 10), ha="center",
-                            fontsize=12, color=PALETTE[0])
+                            fontsize="small", color=PALETTE[0])
         _zero_line(ax)
         _year_axis(ax, years, planslut)
         _mnkr_axis(ax.yaxis)
         ax.set_ylabel("mnkr")
-        ax.set_title("Årets resultat per scenario")
-        fig.legend(loc="outside lower center", frameon=False, ncols=2)
+        _title(ax, "Årets resultat per scenario")
+        _legend(fig)
     return fig
 
 
 def rur(result: xr.Dataset, titles: dict[str, str] | None = None, planslut: int | None = None) -> Figure:
     """The reserves at year end: bas as stacked bars (RUR, resultatreserv), other scenarios as lines."""
-    with rc_context(RC):
+    with rc_context(_rc()):
         fig, ax = _figure()
         years = np.array([int(y) for y in result["year"].values])
         bk = result["balanskrav"]
@@ -146,7 +178,7 @@ def rur(result: xr.Dataset, titles: dict[str, str] | None = None, planslut: int 
         ax.bar(years, rr, width=0.6, bottom=r, color="#1F3864", label=f"Resultatreserv ({base})", zorder=2)
         for x, total in zip(years, r + rr, strict=True):
             ax.annotate(fmt.mnkr(total), (x, total), textcoords="offset points", xytext=(0, 6), ha="center",
-                        fontsize=12)
+                        fontsize="small")
         for k, scen in enumerate(s for s in names if s != base):
             total = (bk.sel(scenario=scen, bk_post="rur_utgaende") + bk.sel(scenario=scen, bk_post="resultatreserv_utgaende")).values
             ax.plot(years, total, marker="o", lw=2.2, color=PALETTE[(k + 1) % len(PALETTE)], zorder=3,
@@ -155,8 +187,8 @@ def rur(result: xr.Dataset, titles: dict[str, str] | None = None, planslut: int 
         _mnkr_axis(ax.yaxis)
         ax.set_ylim(0, ax.get_ylim()[1] * 1.15)  # room for the value labels under the title
         ax.set_ylabel("mnkr, 31 december")
-        ax.set_title("Resultatutjämningsreserv och resultatreserv")
-        fig.legend(loc="outside lower center", frameon=False, ncols=2)
+        _title(ax, "Resultatutjämningsreserv och resultatreserv")
+        _legend(fig)
     return fig
 
 
@@ -197,7 +229,7 @@ def fan(quantiles: pd.DataFrame, p_miss: pd.Series | None = None, *, title: str 
     ``quantiles`` has years as index and quantile levels (0.05 … 0.95) as columns;
     ``p_miss`` is the share of draws per year where balanskravet is not met.
     """
-    with rc_context(RC):
+    with rc_context(_rc()):
         fig, ax = _figure()
         years = [int(y) for y in quantiles.index]
         cols = sorted(float(c) for c in quantiles.columns)
@@ -216,7 +248,7 @@ def fan(quantiles: pd.DataFrame, p_miss: pd.Series | None = None, *, title: str 
         _year_axis(ax, years, planslut)
         _mnkr_axis(ax.yaxis)
         ax.set_ylabel(ylabel)
-        ax.set_title(title or "Årets balanskravsresultat: osäkerhet (Monte Carlo)")
+        _title(ax, title or "Årets balanskravsresultat: osäkerhet (Monte Carlo)")
         xlabel = "År"
         if p_miss is not None:
             p = pd.Series(p_miss).reindex(years)
@@ -248,20 +280,20 @@ def tornado(kanslighet: pd.DataFrame, year: int | None = None, *, post: str = "a
     if df.empty:
         raise ValueError(f"känslighetstabellen har inga värden för {year}")
     order = (df.assign(abs=df["mnkr"].abs()).groupby("antagande", sort=False)["abs"].max().sort_values().index)
-    with rc_context(RC):
+    with rc_context(_rc()):
         fig, ax = _figure((11, max(4.5, 0.8 * len(order) + 2)))
         span = float(df["mnkr"].abs().max()) or 1.0
         for i, name in enumerate(order):
             rows = df[df["antagande"] == name]
             if (rows["mnkr"].abs() < 0.5).all():  # no effect either way: one label, no overlap
-                ax.text(0.02 * span, i, "0", va="center", ha="left", fontsize=12)
+                ax.text(0.02 * span, i, "0", va="center", ha="left", fontsize="small")
                 continue
             for _, r in rows.iterrows():
                 v = float(r["mnkr"])
                 ax.barh(i, v, color=GOOD if v >= 0 else BAD, height=0.6, zorder=2)
                 change = str(r["forandring"]).replace(" procentenheter", " pe").replace(" procentenhet", " pe")
                 ax.text(v + (0.02 * span if v >= 0 else -0.02 * span), i, f"{fmt.mnkr(v)} ({change})",
-                        va="center", ha="left" if v >= 0 else "right", fontsize=12)
+                        va="center", ha="left" if v >= 0 else "right", fontsize="small")
         ax.set_yticks(range(len(order)))
         ax.set_yticklabels([_wrap(str(n), 22) for n in order])
         ax.set_ylim(-0.6, len(order) - 0.4)
@@ -286,7 +318,7 @@ def heatmap(grid: xr.DataArray, *, level: float = 0.98, title: str | None = None
     xs = np.asarray(grid[xdim].values, dtype=float)
     ys = np.asarray(grid[ydim].values, dtype=float)
     z = np.asarray(grid.values, dtype=float)
-    with rc_context(RC):
+    with rc_context(_rc()):
         fig, ax = _figure((10, 7.5))
         # Centred on the goal: every cell above it is on the red side, every cell below green.
         from matplotlib.colors import TwoSlopeNorm
@@ -297,13 +329,13 @@ def heatmap(grid: xr.DataArray, *, level: float = 0.98, title: str | None = None
         _percent_axis(cbar.ax.yaxis, 1)
         if np.nanmin(z) < level < np.nanmax(z):
             cs = ax.contour(xs, ys, z, levels=[level], colors="black", linewidths=2.5)
-            ax.clabel(cs, fmt=lambda v: fmt.procent(v, 0), fontsize=13)
+            ax.clabel(cs, fmt=lambda v: fmt.procent(v, 0), fontsize="medium")
         if z.size <= 100:
             for i, yv in enumerate(ys):
                 for j, xv in enumerate(xs):
                     if np.isfinite(z[i, j]):
                         ax.text(xv, yv, fmt.procent(z[i, j], 1).replace(fmt.THIN + "%", ""), ha="center",
-                                va="center", fontsize=10, color="#202020")
+                                va="center", fontsize="x-small", color="#202020")
         _rate_axis(ax.xaxis, grid[xdim].attrs.get("enhet", ""))
         _rate_axis(ax.yaxis, grid[ydim].attrs.get("enhet", ""))
         for axis, values in ((ax.xaxis, xs), (ax.yaxis, ys)):
@@ -311,7 +343,7 @@ def heatmap(grid: xr.DataArray, *, level: float = 0.98, title: str | None = None
         ax.grid(False)
         ax.set_xlabel(xlabel or grid[xdim].attrs.get("long_name", xdim))
         ax.set_ylabel(ylabel or grid[ydim].attrs.get("long_name", ydim))
-        ax.set_title(title or grid.attrs.get("long_name", f"Nettokostnadsandel; svart linje = {fmt.procent(level, 0)}"))
+        _title(ax, title or grid.attrs.get("long_name", f"Nettokostnadsandel; svart linje = {fmt.procent(level, 0)}"))
     return fig
 
 
@@ -351,7 +383,7 @@ def waterfall_steps(result: xr.Dataset, params: xr.Dataset, scenario: str, year:
 
 def waterfall(steps: pd.DataFrame, *, title: str | None = None) -> Figure:
     """Bars from the start total through each step to the end total."""
-    with rc_context(RC):
+    with rc_context(_rc()):
         fig, ax = _figure()
         level = 0.0
         bottoms, heights, colors, after = [], [], [], []
@@ -375,23 +407,26 @@ def waterfall(steps: pd.DataFrame, *, title: str | None = None) -> Figure:
         span = max(hi - lo, 1.0)
         bottom = max(0.0, lo - 0.8 * span)
         ax.set_ylim(bottom, hi + 0.12 * span)
-        if bottom > 0:
-            ax.text(0.0, 1.01, "axeln börjar inte på noll", transform=ax.transAxes, ha="left", va="bottom",
-                    fontsize=11, color="#7F7F7F")
+        if bottom > 0:  # said inside the axes, clear of the title
+            ax.text(0.01, 0.01, "axeln börjar inte på noll", transform=ax.transAxes, ha="left", va="bottom",
+                    fontsize="small", color="#7F7F7F")
         for i, (_, s) in enumerate(steps.iterrows()):
             text = fmt.mnkr(s["mnkr"]) if s["typ"] != "steg" else ("+" if s["mnkr"] > 0 else "") + fmt.mnkr(s["mnkr"])
-            ax.text(i, bottoms[i] + heights[i], text, ha="center", va="bottom", fontsize=13,
+            ax.text(i, bottoms[i] + heights[i], text, ha="center", va="bottom", fontsize="medium",
                     fontweight="bold" if s["typ"] != "steg" else "normal")
         for i in range(len(steps) - 1):
             ax.plot([i + 0.3, i + 0.7], [after[i], after[i]], color="#7F7F7F", lw=1, zorder=3)
         ax.set_xticks(x)
-        ax.set_xticklabels([_wrap(s, 16) for s in steps["steg"]])
+        if _PHONE.get():  # narrow slots: short lines, turned
+            ax.set_xticklabels([_wrap(s, 12) for s in steps["steg"]], rotation=35, ha="right", fontsize="small")
+        else:
+            ax.set_xticklabels([_wrap(s, 16) for s in steps["steg"]])
         _mnkr_axis(ax.yaxis)
         ax.set_ylabel("mnkr")
-        ax.set_title(title or "Från ett års nettokostnad till nästa")
+        _title(ax, title or "Från ett års nettokostnad till nästa")
     return fig
 
 
 def _wrap(text: str, width: int) -> str:
     import textwrap
-    return "\n".join(textwrap.wrap(text, width))
+    return "\n".join(textwrap.wrap(text, width, break_long_words=False))

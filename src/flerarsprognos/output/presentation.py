@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 
 from flerarsprognos.output import fmt
@@ -54,3 +56,26 @@ def describe_values(aset: AssumptionSet, contains: str | None = None) -> list[di
         rows.append({"nyckel": label, "enhet": unit, "varde": single, "varden": cells, "kalla": " ".join(v.source.split()),
                      "fil": v.file})
     return rows
+
+
+def region_name(aset: AssumptionSet) -> str:
+    """The region's name from the assumption set ("Region Värmland"), or "" when not given."""
+    value = aset.values.get("region_namn")
+    return str(value.data).strip() if value is not None and isinstance(value.data, str) else ""
+
+
+def shown_path(path) -> str:
+    """A file as a reader can find it: a shipped file (inside the installed package or the
+    checkout) by its name in the repository, another relative to the working directory when
+    inside it, else as given. Never a site-packages path."""
+    from flerarsprognos.paths import default_assumptions_dir, default_scenarios_dir
+
+    p = Path(path).resolve()
+    for folder, name in ((default_assumptions_dir(), "assumptions"), (default_scenarios_dir(), "scenarios")):
+        folder = Path(folder).resolve()
+        if p == folder or folder in p.parents:
+            return f"{name}/{p.relative_to(folder).as_posix()} (medföljer)".replace("/. ", " ")
+    try:
+        return str(p.relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return str(path)

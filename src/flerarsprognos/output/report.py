@@ -1,9 +1,12 @@
 """The report for politicians: one self-contained HTML file.
 
-Everything is inside the file: CSS inline, diagrams as base64 PNG data URIs, no scripts, no
+Everything is inside the file: CSS inline, diagrams as inline SVG data URIs (vector graphics,
+each drawn twice: for a laptop and for a phone's width, chosen by the browser), no scripts, no
 fonts or links to fetch, so it can be mailed, put on an intranet or opened offline. The
-layout is one column that reflows from a phone to a laptop; wide tables scroll sideways
-inside their own box instead of widening the page.
+layout is one column that reflows from a phone to a laptop. A year table that would not fit a
+phone is shown there as consecutive tables of fewer years (every year visible, no sideways
+scroll); a table that still must scroll says so above it. All user text (titles, labels) is
+HTML-escaped.
 """
 
 from __future__ import annotations
@@ -11,7 +14,7 @@ from __future__ import annotations
 import base64
 import datetime as dt
 import html
-import io
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -19,13 +22,14 @@ import numpy as np
 import pandas as pd
 import xarray as xr
 
-from flerarsprognos.output import fmt, labels
+from flerarsprognos.output import fmt, goals, labels, style
+from flerarsprognos.output.presentation import region_name, shown_path
 
+PHONE_YEARS = 3  # years per table on a phone
 CSS = """
-:root { --ink:#1b1b1b; --muted:#5f6368; --accent:#1F3864; --good:#006100; --good-bg:#C6EFCE;
-        --bad:#9C0006; --bad-bg:#FFC7CE; --line:#d9d9d9; --head:#DDEBF7; }
+:root { %(vars)s }
 * { box-sizing: border-box; }
-html { -webkit-text-size-adjust: 100%; }
+html { -webkit-text-size-adjust: 100%%; }
 body { margin: 0; font-family: system-ui, -apple-system, "Segoe UI", Roboto, "DejaVu Sans", sans-serif;
        color: var(--ink); background: #fff; line-height: 1.45; font-size: 16px; }
 main { max-width: 1040px; margin: 0 auto; padding: 16px; }
@@ -42,36 +46,48 @@ p.lead { font-size: 1.05rem; margin: 0.4em 0 1em; }
 .card .value.neg { color: var(--bad); }
 .table-wrap { overflow-x: auto; -webkit-overflow-scrolling: touch; margin: 8px 0 16px;
               border: 1px solid var(--line); border-radius: 6px; }
-table { border-collapse: collapse; width: 100%; font-size: 0.92rem; }
+.scroll-hint { display: none; font-size: 0.8rem; color: var(--muted); margin: 4px 0 0; }
+table { border-collapse: collapse; width: 100%%; font-size: 0.92rem; }
 th, td { padding: 6px 10px; border-bottom: 1px solid var(--line); white-space: nowrap; }
 thead th { background: var(--head); text-align: right; position: sticky; top: 0; }
 thead th:first-child, td:first-child, th[scope=row] { text-align: left; white-space: normal; min-width: 12em; }
 td { text-align: right; font-variant-numeric: tabular-nums; }
 tbody th { font-weight: 400; }
 tr.total td, tr.total th { font-weight: 700; border-top: 1.5px solid #888; }
-td.neg { color: #c00000; }
+td.neg { color: var(--neg); }
 td.ok { background: var(--good-bg); color: var(--good); }
+td.close { background: var(--close-bg); color: var(--close); }
 td.miss { background: var(--bad-bg); color: var(--bad); }
+td.nomark { color: var(--muted); }
+.why { font-size: 0.85em; color: var(--muted); }
+.phone { display: none; }
 figure { margin: 12px 0 20px; }
-figure img { width: 100%; height: auto; display: block; border: 1px solid var(--line); border-radius: 6px; }
+figure img { width: 100%%; height: auto; display: block; border: 1px solid var(--line); border-radius: 6px; }
 figcaption { font-size: 0.9rem; color: var(--muted); margin-top: 4px; }
 footer { margin-top: 32px; padding-top: 8px; border-top: 1px solid var(--line); }
 footer dl { display: grid; grid-template-columns: max-content 1fr; gap: 2px 12px; font-size: 0.85rem; }
 footer dt { color: var(--muted); } footer dd { margin: 0; overflow-wrap: anywhere; }
 @media (max-width: 600px) {
   main { padding: 10px; } h1 { font-size: 1.35rem; } .card .value { font-size: 1.35rem; }
-  table { font-size: 0.85rem; } th, td { padding: 5px 6px; }
-  thead th:first-child, td:first-child, th[scope=row] { min-width: 8.5em; }
+  table { font-size: 0.82rem; } th, td { padding: 4px 5px; }
+  thead th:first-child, td:first-child, th[scope=row] { min-width: 7em; }
+  td.goal { white-space: normal; }
+  .wide { display: none; } .phone { display: block; }
+  .scroll-hint { display: block; }
 }
-@media print { .table-wrap { overflow: visible; border: none; } figure { break-inside: avoid; } }
+@media print { .table-wrap { overflow: visible; border: none; } figure { break-inside: avoid; }
+               .phone { display: none; } .wide { display: block; } }
 """
 
 
 @dataclass
 class Diagram:
+    """A chart of the report: ``draw`` makes the matplotlib figure; it is called twice, for a
+    laptop and (inside :func:`plots.for_phone`) for a phone."""
+
     title: str
     caption: str
-    png: bytes
+    draw: Callable[[], object]
 
 
 @dataclass
@@ -80,15 +96,22 @@ class ReportExtras:
     kanslighet: pd.DataFrame | None = None
 
 
-def png_bytes(fig, dpi: int = 110) -> bytes:
+def svg_text(fig) -> str:
+    """The figure as SVG with its text kept as text (small, sharp, searchable)."""
+    import io
+
     from matplotlib import rc_context
 
     from flerarsprognos.output.plots import RC
 
-    buf = io.BytesIO()
-    with rc_context(RC):
-        fig.savefig(buf, format="png", dpi=dpi, facecolor="white")
+    buf = io.StringIO()
+    with rc_context({**RC, "svg.fonttype": "none", "svg.hashsalt": "flerarsprognos"}):
+        fig.savefig(buf, format="svg", facecolor="white", metadata={"Date": None})
     return buf.getvalue()
+
+
+def _data_uri(svg: str) -> str:
+    return "data:image/svg+xml;base64," + base64.b64encode(svg.encode("utf-8")).decode("ascii")
 
 
 def _e(text) -> str:
@@ -96,8 +119,13 @@ def _e(text) -> str:
 
 
 def _img(d: Diagram) -> str:
-    data = base64.b64encode(d.png).decode("ascii")
-    return (f'<figure><img alt="{_e(d.title)}" src="data:image/png;base64,{data}">'
+    from flerarsprognos.output import plots
+
+    wide = svg_text(d.draw())
+    with plots.for_phone():
+        phone = svg_text(d.draw())
+    return (f'<figure><picture><source media="(max-width: 600px)" srcset="{_data_uri(phone)}">'
+            f'<img alt="{_e(d.title)}" src="{_data_uri(wide)}"></picture>'
             f"<figcaption>{_e(d.caption)}</figcaption></figure>")
 
 
@@ -106,14 +134,28 @@ def _amount_cell(v, decimals: int = 0) -> str:
     return f"<td{cls}>{_e(fmt.mnkr(v, decimals))}</td>"
 
 
-def _year_table(years, rows: list[tuple[str, list[str], bool]], first: str = "mnkr") -> str:
-    head = "".join(f'<th scope="col">{y}</th>' for y in years)
+def _one_table(years, rows, first: str, idx, extra_class: str = "") -> str:
+    head = "".join(f'<th scope="col">{years[i]}</th>' for i in idx)
     body = []
     for label, cells, total in rows:
         cls = ' class="total"' if total else ""
-        body.append(f'<tr{cls}><th scope="row">{_e(label)}</th>{"".join(cells)}</tr>')
-    return (f'<div class="table-wrap"><table><thead><tr><th scope="col">{_e(first)}</th>{head}</tr></thead>'
-            f'<tbody>{"".join(body)}</tbody></table></div>')
+        body.append(f'<tr{cls}><th scope="row">{label}</th>{"".join(cells[i] for i in idx)}</tr>')
+    return (f'<div class="table-wrap{extra_class}"><table><thead><tr><th scope="col">{_e(first)}</th>{head}'
+            f'</tr></thead><tbody>{"".join(body)}</tbody></table></div>')
+
+
+def _year_table(years, rows: list[tuple[str, list[str], bool]], first: str = "mnkr", *,
+                escape_labels: bool = True) -> str:
+    """The whole table for a laptop, and for a phone the same lines in tables of
+    :data:`PHONE_YEARS` years each, so that every year is visible without scrolling sideways."""
+    rows = [(_e(label) if escape_labels else label, cells, total) for label, cells, total in rows]
+    n = len(years)
+    if n <= PHONE_YEARS:
+        return _one_table(years, rows, first, range(n))
+    groups = [range(k, min(k + PHONE_YEARS, n)) for k in range(0, n, PHONE_YEARS)]
+    phone = "".join(_one_table(years, rows, first, g) for g in groups)
+    return (f'<div class="wide">{_one_table(years, rows, first, range(n))}</div>'
+            f'<div class="phone">{phone}</div>')
 
 
 def _resultatbudget(result: xr.Dataset, scenario: str) -> str:
@@ -124,24 +166,30 @@ def _resultatbudget(result: xr.Dataset, scenario: str) -> str:
     return _year_table(years, rows)
 
 
+def _goal_cell(shown: str, verdict: goals.Status) -> str:
+    if not verdict.judged:
+        return f'<td class="goal nomark" title="{_e(verdict.word)}">{_e(shown)}</td>'
+    hint = verdict.word if verdict.kind != goals.MISSED else f"ej uppfyllt; behov {fmt.mnkr(verdict.gap)} mnkr"
+    return f'<td class="goal {verdict.css}" title="{_e(hint)}">{_e(shown)} {_e(verdict.short)}</td>'
+
+
+def _goal_label(goal: str, verdicts: list[goals.Status]) -> str:
+    """The goal's name, and why some years have no verdict ("gäller från 2026", "mäts, inget mål")."""
+    why = next((v.word for v in verdicts if not v.judged), "")
+    label = _e(labels.MAL[goal])
+    return f'{label} <span class="why">({_e(why)})</span>' if why else label
+
+
 def _goal_table(result: xr.Dataset, scenario: str) -> str:
     years = [int(y) for y in result["year"].values]
     rows = []
     for goal in (str(g) for g in result["mal"].values):
-        sel = {"scenario": scenario, "mal": goal}
-        cells = []
-        for v, m, gap in zip(result["mal_varde"].sel(sel).values, result["mal_uppfyllt"].sel(sel).values,
-                             result["mal_gap_mnkr"].sel(sel).values, strict=True):
-            shown = fmt.procent(v) if goal in labels.MAL_RATIO else fmt.mnkr(v)
-            if m != m:
-                cells.append(f"<td>{_e(shown)}</td>")
-            elif m >= 0.5:
-                cells.append(f'<td class="ok" title="uppfyllt">{_e(shown)} ✓</td>')
-            else:
-                cells.append(f'<td class="miss" title="ej uppfyllt; behov {_e(fmt.mnkr(gap))} mnkr">'
-                             f"{_e(shown)} ✗ ({_e(fmt.mnkr(gap))})</td>")
-        rows.append((labels.MAL[goal], cells, False))
-    return _year_table(years, rows, "Mål")
+        verdicts = goals.statuses(result, scenario, goal)
+        values = result["mal_varde"].sel(scenario=scenario, mal=goal).values
+        cells = [_goal_cell(fmt.procent(v) if goal in labels.MAL_RATIO else fmt.mnkr(v), s)
+                 for v, s in zip(values, verdicts, strict=True)]
+        rows.append((_goal_label(goal, verdicts), cells, False))
+    return _year_table(years, rows, "Mål", escape_labels=False)
 
 
 def _goal_by_scenario(result: xr.Dataset, titles: dict[str, str], goal: str) -> str:
@@ -149,13 +197,13 @@ def _goal_by_scenario(result: xr.Dataset, titles: dict[str, str], goal: str) -> 
     years = [int(y) for y in result["year"].values]
     rows = []
     for scen in (str(s) for s in result["scenario"].values):
-        sel = {"scenario": scen, "mal": goal}
+        verdicts = goals.statuses(result, scen, goal)
+        values = result["mal_varde"].sel(scenario=scen, mal=goal).values
         cells = []
-        for v, m in zip(result["mal_varde"].sel(sel).values, result["mal_uppfyllt"].sel(sel).values, strict=True):
+        for v, verdict in zip(values, verdicts, strict=True):
             shown = fmt.procent(v) if goal in labels.MAL_RATIO else fmt.mnkr(v)
-            cls = "" if m != m else (' class="ok"' if m >= 0.5 else ' class="miss"')
-            mark = "" if m != m else (" ✓" if m >= 0.5 else " ✗")
-            cells.append(f"<td{cls}>{_e(shown)}{mark}</td>")
+            cells.append(_goal_cell(shown, verdict) if not verdict.judged else
+                         f'<td class="goal {verdict.css}" title="{_e(verdict.word)}">{_e(shown)} {verdict.mark}</td>')
         rows.append((titles.get(scen, scen), cells, False))
     return _year_table(years, rows, labels.MAL[goal])
 
@@ -164,7 +212,8 @@ def _differences(result: xr.Dataset, titles: dict[str, str]) -> str:
     years = [int(y) for y in result["year"].values]
     da = result["resultatrakning"].sel(rr_post="arets_resultat")
     bkr = result["balanskrav"].sel(bk_post="arets_balanskravsresultat")
-    rows = [("bas – årets resultat", [_amount_cell(v) for v in da.sel(scenario="bas").values], True)]
+    rows = [(f"{titles.get('bas', 'bas')}: årets resultat", [_amount_cell(v) for v in da.sel(scenario="bas").values],
+             True)]
     for scen in (str(s) for s in result["scenario"].values):
         if scen == "bas":
             continue
@@ -191,6 +240,29 @@ def key_figures(result: xr.Dataset, scenario: str, year: int) -> list[tuple[str,
     ]
 
 
+def reserves_holding_up(result: xr.Dataset, scenario: str) -> str:
+    """What holds the balanskrav up: the years where it is met only by using RUR/resultatreserv."""
+    bk = result["balanskrav"].sel(scenario=scenario)
+    years = [int(y) for y in result["year"].values]
+    before = bk.sel(bk_post="arets_resultat_efter_balanskravsjusteringar").values
+    used = bk.sel(bk_post="anvandning_av_resultatutjamningsreserv").values
+    held = [(y, u) for y, b, u in zip(years, before, used, strict=True) if b < -0.5 and u > 0.5]
+    if not held:
+        return ""
+    total = sum(u for _, u in held)
+    each = ", ".join(f"{fmt.mnkr(u)} mnkr {y}" for y, u in held)
+    span = _span([y for y, _ in held])
+    return (f"Det håller bara därför att {fmt.mnkr(total)} mnkr av resultatutjämningsreserven (RUR) används "
+            f"{span} ({each}); utan den vore balanskravsresultatet negativt de åren.")
+
+
+def _span(years: list[int]) -> str:
+    if len(years) == 1:
+        return str(years[0])
+    consecutive = years == list(range(years[0], years[-1] + 1))
+    return f"{years[0]}–{years[-1]}" if consecutive else _years_text(years)
+
+
 def _summary_sentence(result: xr.Dataset, scenario: str, planslut: int) -> str:
     years = [int(y) for y in result["year"].values]
     res = result["resultatrakning"].sel(scenario=scenario, rr_post="arets_resultat")
@@ -202,6 +274,9 @@ def _summary_sentence(result: xr.Dataset, scenario: str, planslut: int) -> str:
              f"{fmt.mnkr(res.values[-1])} mnkr {years[-1]}."]
     parts.append(f"Resultatet är negativt {_years_text(neg)}." if neg else "Resultatet är positivt alla år.")
     parts.append("Balanskravet nås alla år." if not bk_miss else f"Balanskravet nås inte {_years_text(bk_miss)}.")
+    held = reserves_holding_up(result, scenario)
+    if held:
+        parts.append(held)
     parts.append("Nettokostnadsandelen når målet alla år." if not nka_miss
                  else f"Nettokostnadsandelen når inte målet {_years_text(nka_miss)}.")
     return " ".join(parts)
@@ -221,65 +296,93 @@ def standard_diagrams(run) -> list[Diagram]:
     titles = {s.name: s.title for s in run.sets}
     planslut = int(run.base.planslut)
     years = [int(y) for y in result["year"].values]
-    out = [
-        Diagram("Årets resultat per scenario", "Årets resultat (mnkr) per år och scenario; grått fält = prognosår "
-                "efter den beslutade planen.", png_bytes(plots.arets_resultat(result, titles, planslut))),
-        Diagram("Resultatutjämningsreserv och resultatreserv", "Reserverna vid årets slut: staplar för bas, linjer "
-                "för summan i varje scenario.", png_bytes(plots.rur(result, titles, planslut))),
-    ]
     year = planslut + 1 if planslut + 1 in years else years[-1]
     steps = plots.waterfall_steps(result, run.params, "bas", year)
-    out.append(Diagram(f"Nettokostnad {year - 1} → {year}",
-                       "Vad som förändrar nettokostnaden mellan två år i basalternativet: uppräkning, satsningar, "
-                       "effektivisering, intäkter och avskrivningar.",
-                       png_bytes(plots.waterfall(steps, title=f"Nettokostnad {year - 1} → {year} (bas)"))))
-    return out
+    return [
+        Diagram("Årets resultat per scenario", "Årets resultat (mnkr) per år och scenario; grått fält = prognosår "
+                "efter den beslutade planen.", lambda: plots.arets_resultat(result, titles, planslut)),
+        Diagram("Resultatutjämningsreserv och resultatreserv", "Reserverna vid årets slut: staplar för bas, linjer "
+                "för summan i varje scenario.", lambda: plots.rur(result, titles, planslut)),
+        Diagram(f"Nettokostnad {year - 1} → {year}",
+                "Vad som förändrar nettokostnaden mellan två år i basalternativet: uppräkning, satsningar, "
+                "effektivisering, intäkter och avskrivningar.",
+                lambda: plots.waterfall(steps, title=f"Nettokostnad {year - 1} → {year} (bas)")),
+    ]
+
+
+def _header(run, years: list[int], planslut: int, when: str) -> list[str]:
+    region = region_name(run.base)
+    where = f"{region}: " if region else ""
+    return [
+        "<!DOCTYPE html>",
+        '<html lang="sv"><head><meta charset="utf-8">',
+        '<meta name="viewport" content="width=device-width, initial-scale=1">',
+        f"<title>{_e(where)}Flerårsprognos {years[0]}–{years[-1]} – rapport</title>",
+        f"<style>{CSS % {'vars': style.css_variables()}}</style></head><body><main>",
+        f"<header><h1>{_e(where)}Flerårsprognos {years[0]}–{years[-1]}: resultat, balanskrav och finansiella mål</h1>",
+        f'<p class="muted">{years[0]}–{planslut}: beslutad flerårsplan; {planslut + 1}–{years[-1]}: prognos. '
+        f"Belopp i miljoner kronor (mnkr). Antaganden {_e(run.base.digest)}, {_e(when)}.</p></header>",
+    ]
+
+
+def _summary(run, result, years, planslut) -> list[str]:
+    titles = {s.name: s.title for s in run.sets}
+    cards = "".join(
+        f'<div class="card"><div class="label">{_e(label)}</div>'
+        f'<div class="value{" neg" if neg else ""}">{_e(value)}</div></div>'
+        for y in sorted({planslut, years[-1]}) for label, value, neg in key_figures(result, "bas", y))
+    return [
+        '<section id="sammanfattning"><h2>Sammanfattning</h2>',
+        f'<p class="lead">{_e(_summary_sentence(result, "bas", planslut))}</p>',
+        f'<div class="cards">{cards}</div>',
+        f"<h3>Finansiella mål, {_e(titles.get('bas', 'basalternativet').lower())}</h3>",
+        f'<p class="muted">{_e(goals.LEGEND)}</p>',
+        _goal_table(result, "bas"),
+        "</section>",
+    ]
+
+
+def _scenarios(run, result) -> list[str]:
+    if len(result["scenario"]) < 2:
+        return []
+    titles = {s.name: s.title for s in run.sets}
+    scen_list = "".join(f"<li><b>{_e(s.title)}</b> <span class=\"muted\">({_e(s.name)})</span></li>"
+                        for s in run.sets[1:])
+    return ['<section id="scenarier"><h2>Scenarier</h2>', f"<ul>{scen_list}</ul>",
+            "<h3>Skillnad mot bas (mnkr)</h3>", _differences(result, titles),
+            "<h3>Nettokostnadsandelen i varje scenario</h3>", _goal_by_scenario(result, titles, "nettokostnadsandel"),
+            "<h3>Balanskravsresultatet i varje scenario</h3>", _goal_by_scenario(result, titles, "balanskrav"),
+            "</section>"]
+
+
+def _footer(run, command: str, when: str) -> list[str]:
+    from flerarsprognos import __version__
+
+    scen_files = "; ".join(shown_path(p) for p in run.scenario_files) or "inga (bara basalternativet)"
+    assumption_files = sorted({shown_path(Path(p).parent) for p in run.base.files})
+    return [
+        "<footer><dl>",
+        f"<dt>Program</dt><dd>flerarsprognos {_e(__version__)}</dd>",
+        f"<dt>Region</dt><dd>{_e(region_name(run.base) or '(anges inte i antagandena)')}</dd>",
+        f"<dt>Antaganden</dt><dd>{_e(run.base.digest)} ({_e('; '.join(assumption_files))})</dd>",
+        f"<dt>Scenariofiler</dt><dd>{_e(scen_files)}</dd>",
+        f"<dt>Kommando</dt><dd>{_e(command or '(anropad från Python)')}</dd>",
+        f"<dt>Skapad</dt><dd>{_e(when)}</dd>",
+        "</dl></footer></main></body></html>",
+    ]
 
 
 def build_report(run, *, command: str = "", extras: ReportExtras | None = None,
                  diagrams: list[Diagram] | None = None) -> str:
     """The whole report as one HTML string."""
-    from flerarsprognos import __version__
-
     extras = extras or ReportExtras()
     result = run.result
     titles = {s.name: s.title for s in run.sets}
     years = [int(y) for y in result["year"].values]
     planslut = int(run.base.planslut)
-    diagrams = standard_diagrams(run) if diagrams is None else diagrams
-    diagrams = diagrams + extras.diagrams
+    diagrams = (standard_diagrams(run) if diagrams is None else diagrams) + extras.diagrams
     when = dt.datetime.now().astimezone().strftime("%Y-%m-%d %H:%M %Z").strip()
-
-    cards = "".join(
-        f'<div class="card"><div class="label">{_e(label)}</div>'
-        f'<div class="value{" neg" if neg else ""}">{_e(value)}</div></div>'
-        for y in sorted({planslut, years[-1]}) for label, value, neg in key_figures(result, "bas", y))
-    parts = [
-        "<!DOCTYPE html>",
-        '<html lang="sv"><head><meta charset="utf-8">',
-        '<meta name="viewport" content="width=device-width, initial-scale=1">',
-        "<title>Flerårsprognos – rapport</title>",
-        f"<style>{CSS}</style></head><body><main>",
-        "<header><h1>Flerårsprognos: resultat, balanskrav och finansiella mål</h1>",
-        f'<p class="muted">{years[0]}–{planslut}: beslutad flerårsplan; {planslut + 1}–{years[-1]}: prognos. '
-        f"Belopp i miljoner kronor (mnkr). Antaganden {_e(run.base.digest)}, {when}.</p></header>",
-        '<section id="sammanfattning"><h2>Sammanfattning</h2>',
-        f'<p class="lead">{_e(_summary_sentence(result, "bas", planslut))}</p>',
-        f'<div class="cards">{cards}</div>',
-        "<h3>Finansiella mål, basalternativet</h3>",
-        '<p class="muted">Grönt ✓ = målet nås, rött ✗ (x) = målet nås inte; x = mnkr i lägre kostnad eller '
-        "högre intäkt som behövs. Utan markering: målet gäller inte det året.</p>",
-        _goal_table(result, "bas"),
-        "</section>",
-    ]
-    if len(result["scenario"]) > 1:
-        scen_list = "".join(f"<li><b>{_e(s.name)}</b>: {_e(s.title)}</li>" for s in run.sets[1:])
-        parts += ['<section id="scenarier"><h2>Scenarier</h2>', f"<ul>{scen_list}</ul>",
-                  "<h3>Skillnad mot bas (mnkr)</h3>", _differences(result, titles),
-                  "<h3>Nettokostnadsandelen i varje scenario</h3>",
-                  _goal_by_scenario(result, titles, "nettokostnadsandel"),
-                  "<h3>Balanskravsresultatet i varje scenario</h3>",
-                  _goal_by_scenario(result, titles, "balanskrav"), "</section>"]
+    parts = _header(run, years, planslut, when) + _summary(run, result, years, planslut) + _scenarios(run, result)
     parts.append('<section id="diagram"><h2>Diagram</h2>')
     parts += [f"<h3>{_e(d.title)}</h3>{_img(d)}" for d in diagrams]
     parts.append("</section>")
@@ -288,19 +391,9 @@ def build_report(run, *, command: str = "", extras: ReportExtras | None = None,
                   "</section>"]
     parts.append('<section id="tabeller"><h2>Resultatbudget</h2>')
     for scen in (str(s) for s in result["scenario"].values):
-        parts += [f"<h3>{_e(scen)} – {_e(titles.get(scen, ''))}</h3>", _resultatbudget(result, scen)]
+        parts += [f"<h3>{_e(titles.get(scen) or scen)}</h3>", _resultatbudget(result, scen)]
     parts.append("</section>")
-    scen_files = "; ".join(run.scenario_files) or "inga (bara basalternativet)"
-    parts += [
-        "<footer><dl>",
-        f"<dt>Program</dt><dd>flerarsprognos {_e(__version__)}</dd>",
-        f"<dt>Antaganden</dt><dd>{_e(run.base.digest)}</dd>",
-        f"<dt>Scenariofiler</dt><dd>{_e(scen_files)}</dd>",
-        f"<dt>Kommando</dt><dd>{_e(command or '(anropad från Python)')}</dd>",
-        f"<dt>Skapad</dt><dd>{_e(when)}</dd>",
-        "</dl></footer></main></body></html>",
-    ]
-    return "\n".join(parts)
+    return "\n".join(parts + _footer(run, command, when))
 
 
 def _kanslighet_table(kt: pd.DataFrame) -> str:
@@ -322,12 +415,13 @@ def check_report_target(path: Path) -> None:
     check_output_file(path, "--html")
 
 
-def write_report(path: Path, text: str) -> Path:
-    """Write the HTML atomically (temporary file, then rename)."""
-    from flerarsprognos.output.files import atomic_path
+def write_report(path: Path, text: str, inputs=()) -> Path:
+    """Write the HTML atomically (temporary file, then rename); never onto or into an input."""
+    from flerarsprognos.output.files import atomic_path, check_not_an_input
 
     path = Path(path)
     check_report_target(path)
+    check_not_an_input(path, inputs, "--html")
     with atomic_path(path) as tmp:
         tmp.write_text(text, encoding="utf-8")
     return path
