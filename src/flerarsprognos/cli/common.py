@@ -105,7 +105,7 @@ def out_option(default: str) -> Any:
 
 
 ScenarioArgs = typer.Argument(
-    None, metavar="[SCENARIO]...",
+    None, metavar="SCENARIO",
     help="Scenariofiler (scenarios/x.yaml) eller namn på medföljande scenarier (t.ex. hogre_loner). "
          "'a+b' lägger ihop två i ett scenario. Utan argument: bara basalternativet.", show_default=False)
 

@@ -90,7 +90,7 @@ def refuse_output_inside_inputs(target: Path, assumptions: Path | None) -> None:
                            "Skriver inga filer.")
 @handles_bad_input(writes=False)
 def check_command(
-    files: list[str] = typer.Argument(None, metavar="[SCENARIO]...",
+    files: list[str] = typer.Argument(None, metavar="SCENARIO",
                                       help="Scenariofiler (scenarios/x.yaml) eller namn på medföljande scenarier "
                                            "att kontrollera mot antagandena. Utan argument: bara antagandena.",
                                       show_default=False),

@@ -61,7 +61,7 @@ TYPES = {
     "<int>": "<heltal>",
     "<float>": "<tal>",
     "<bool>": "",
-    "<list[str]>": "<text>...",
+    "<list[str]>": "<text>",
     "<list[path]>": "<sökväg>...",
 }
 
@@ -74,6 +74,7 @@ _MESSAGES = [
     (r"^Missing parameter: (.*)", r"värde saknas: \1"),
     (r"^Missing command\.", "inget kommando angivet."),
     (r"^No such command '(.*)'\.", r"okänt kommando '\1'."),
+    (r"^okänt kommando '(.*)'\. Did you mean (.*)\?", r"okänt kommando '\1'. Menade du \2?"),
     (r"^Invalid value for (.*?): ", r"ogiltigt värde för \1: "),
     (r"^Invalid value: ", "ogiltigt värde: "),
     (r"Option '(.*)' requires an argument\.", r"flaggan \1 behöver ett värde."),
@@ -101,13 +102,23 @@ def translate(message: str) -> str:
     return message
 
 
+def _set_rich_texts() -> None:
+    from typer import rich_utils
+
+    for name, text in RICH_TEXTS.items():
+        setattr(rich_utils, name, text)
+    rich_utils.highlighter.highlights = [h.replace("Usage: ", USAGE) for h in rich_utils.highlighter.highlights]
+
+
 def _translated(method):
     def format_message(self) -> str:
+        _set_rich_texts()  # the error panel is drawn next, with typer's headings
         return translate(method(self))
     return format_message
 
 
 def _format_usage(self, ctx, formatter) -> None:
+    _set_rich_texts()  # usage is drawn first, in help and in an error report
     pieces = [{"[OPTIONS]": "[FLAGGOR]", "COMMAND [ARGS]...": "KOMMANDO [ARGUMENT]..."}.get(p, p)
               for p in self.collect_usage_pieces(ctx)]
     formatter.write_usage(ctx.command_path, " ".join(pieces), prefix=USAGE)
@@ -124,11 +135,7 @@ def _swedish_help_option(original):
 
 def _with_rich_texts(original):
     def format_help(self, ctx, formatter):
-        from typer import rich_utils
-
-        for name, text in RICH_TEXTS.items():
-            setattr(rich_utils, name, text)
-        rich_utils.highlighter.highlights = [h.replace("Usage: ", USAGE) for h in rich_utils.highlighter.highlights]
+        _set_rich_texts()
         return original(self, ctx, formatter)
     return format_help
 
@@ -140,6 +147,17 @@ def _swedish_type(original):
             return None
         return TYPES.get(shown, shown)
     return display_type_rich
+
+
+# Arguments declared without a metavar are shown by their Python name; these are the Swedish ones.
+ARGUMENT_NAMES = {"scenarios": "SCENARIO", "scenario": "SCENARIO", "file": "FIL", "files": "FIL",
+                  "spec_file": "SVEPFIL", "kind": "SLAG", "outcome": "UTFALL", "directory": "KATALOG"}
+
+
+def _argument_name(self) -> str:
+    if self.metavar is not None:
+        return self.metavar
+    return ARGUMENT_NAMES.get(self.name, self.name)
 
 
 def rewrite_aliases(command, args: list[str]) -> list[str]:
@@ -181,9 +199,9 @@ def install() -> None:
         cls.format_help = _with_rich_texts(cls.format_help)
     _core._click.core.Command.get_help_option = _swedish_help_option(_core._click.core.Command.get_help_option)
     _core.TyperGroup.resolve_command = _resolve_with_aliases(_core.TyperGroup.resolve_command)
-    for cls in (_core.TyperOption, _core.TyperArgument):
-        if "display_type_rich" in cls.__dict__:
-            cls.display_type_rich = _swedish_type(cls.__dict__["display_type_rich"])
-    for cls in vars(_exceptions).values():
-        if isinstance(cls, type) and issubclass(cls, _exceptions.ClickException) and "format_message" in cls.__dict__:
-            cls.format_message = _translated(cls.__dict__["format_message"])
+    for cls in (_core._TyperParameter, _core.TyperOption):
+        cls.display_type_rich = _swedish_type(cls.__dict__["display_type_rich"])
+    _core.TyperArgument.display_name_raw = property(_argument_name)
+    classes = [c for c in vars(_exceptions).values() if isinstance(c, type) and issubclass(c, _exceptions.ClickException)]
+    for cls in {base for c in classes for base in c.__mro__ if "format_message" in base.__dict__}:
+        cls.format_message = _translated(cls.__dict__["format_message"])

@@ -21,7 +21,7 @@ import numpy as np
 
 from flerarsprognos.problems import Problems
 from flerarsprognos.io.schema import RATE_UNITS, SPECS, TOPICS, UNIT_LABELS, UTJAMNING_METHODS, Spec
-from flerarsprognos.io.yamlfile import as_number, read_yaml, read_year_table
+from flerarsprognos.io.yamlfile import as_number, check_keys, read_yaml, read_year_table
 
 ENTRY_KEYS = {"beskrivning", "enhet", "kalla", "varden", "varde", "forlangning", "metod", "anteckning"}
 FILE_KEYS = {"beskrivning", "parametrar"}
@@ -270,9 +270,7 @@ def parse_entry(spec: Spec, entry: Any, file: str, horizon: Horizon | None,
     if not isinstance(entry, dict):
         problems.error(file, key, "ska vara en tabell med enhet, kalla och varde/varden")
         return None
-    for k in entry:
-        if k not in ENTRY_KEYS:
-            problems.error(file, f"{key}.{k}", f"okänd nyckel (tillåtna: {', '.join(sorted(ENTRY_KEYS))})")
+    check_keys(entry, ENTRY_KEYS, file, key, problems)
     n_before = len(problems.errors)
     method = entry.get("metod")
     if spec.component:
@@ -419,8 +417,6 @@ def read_raw(source: Path | str, problems: Problems) -> RawSet:
 
 def _collect(parts: list[RawPart], problems: Problems) -> tuple[dict[str, tuple[str, Any]], set[str]]:
     """Every key of every part, with the part it came from; files-level problems reported."""
-    from flerarsprognos.io.yamlfile import check_keys
-
     raw_params: dict[str, tuple[str, Any]] = {}
     unreadable: set[str] = set()  # topics whose file could not be read: no "saknas" flood
     for part in parts:
