@@ -6,7 +6,6 @@ shared/reference); tolerance ±0,5 mnkr, i.e. to the krona of the printed table.
 
 from __future__ import annotations
 
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
