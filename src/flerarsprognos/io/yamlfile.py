@@ -175,6 +175,7 @@ def check_keys(data: dict, allowed: set[str] | tuple[str, ...], file: str | Path
         problems.error(file, key, f"okänd nyckel{' ' + where if where else ''} (tillåtna: {', '.join(names)}).{hint}")
 
 
+_EXPONENT = re.compile(r"^\s*[-+]?\d+(\.\d*)?[eE][-+]?\d+\s*$")
 _DECIMAL_COMMA = re.compile(r"^\s*[-+−]?\d[\d\s]*,\d+\s*(%)?\s*$")
 
 
@@ -192,6 +193,8 @@ def as_number(value: Any) -> tuple[float | None, str | None]:
     if value is None:
         return None, "värde saknas"
     if isinstance(value, str):
+        if _EXPONENT.match(value):  # YAML 1.1 reads 1e6 (no dot, no sign) as text; it is meant as a number
+            return as_number(float(value))
         if _DECIMAL_COMMA.match(value):
             fixed = value.strip().replace(",", ".").replace(" ", "").replace("−", "-").rstrip("%")
             return None, (f"decimalkomma i '{value}': skriv talet med decimalpunkt ({fixed}); "
