@@ -24,10 +24,17 @@ def default_scenarios_dir() -> Path:
 
 def resolve_scenario(arg: str) -> str:
     """A scenario argument as given, or a shipped scenario by name (``hogre_loner``)."""
-    parts = []
-    for part in arg.split("+"):
-        p = Path(part)
-        if not p.exists() and p.suffix == "" and (default_scenarios_dir() / f"{part}.yaml").is_file():
-            p = default_scenarios_dir() / f"{part}.yaml"
-        parts.append(str(p))
-    return "+".join(parts)
+    return "+".join(str(resolve_shipped(part)) for part in arg.split("+"))
+
+
+def resolve_shipped(part: str) -> Path:
+    """One file argument: as given if it exists, else the shipped file it names.
+
+    ``hogre_loner``, ``hogre_loner.yaml`` and ``scenarios/hogre_loner.yaml`` (the form the
+    README uses, typed outside the checkout) all name the shipped scenario.
+    """
+    p = Path(part)
+    if p.exists() or str(p.parent) not in (".", "scenarios") or p.suffix not in ("", ".yaml"):
+        return p
+    shipped = default_scenarios_dir() / f"{p.stem}.yaml"
+    return shipped if shipped.is_file() else p

@@ -59,6 +59,47 @@ def outcomes_of(result: xr.Dataset, names: tuple[str, ...]) -> np.ndarray:
 
 
 _MEMORY_REUSE = False
+# Opt-in (the CLI's sweep, montecarlo and sobol set it; an environment variable so that local dask
+# workers, started after it is set, follow): a program that merely imports the package keeps its allocator.
+MEMORY_REUSE_ENV = "FLERARSPROGNOS_ATERANVAND_MINNE"
+
+
+def enable_memory_reuse() -> None:
+    """Ask every later chunk evaluation (here and in local dask workers) to call :func:`reuse_freed_memory`."""
+    import os
+
+    os.environ[MEMORY_REUSE_ENV] = "1"
+
+
+def check_memory(n_rows: int, n_years: int, n_outcomes: int, file: str, key: str, what: str) -> None:
+    """Refuse up front a computation whose results alone would not fit in the memory available."""
+    from flerarsprognos.problems import InputError, Problem
+
+    need = int(n_rows) * int(n_years) * int(n_outcomes) * 8 * 2  # the results and one working copy
+    available = available_memory()
+    if available is not None and need > available:
+        gb = lambda b: f"{b / 1e9:,.1f}".replace(",", " ").replace(".", ",")  # noqa: E731
+        rows = f"{int(n_rows):,}".replace(",", " ")
+        raise InputError([Problem(file, key, f"{what} med {rows} scenarier × {n_years} år behöver ungefär "
+                                             f"{gb(need)} GB minne, men bara {gb(available)} GB är ledigt; "
+                                             "minska antalet")])
+
+
+def available_memory() -> int | None:
+    """Bytes of memory available (MemAvailable on Linux; None where it cannot be told)."""
+    try:
+        with open("/proc/meminfo", encoding="ascii") as f:
+            for line in f:
+                if line.startswith("MemAvailable:"):
+                    return int(line.split()[1]) * 1024
+    except OSError:
+        pass
+    import os
+
+    try:
+        return os.sysconf("SC_AVPHYS_PAGES") * os.sysconf("SC_PAGE_SIZE")
+    except (ValueError, OSError, AttributeError):
+        return None
 
 
 def reuse_freed_memory() -> None:
@@ -91,9 +132,12 @@ def reuse_freed_memory() -> None:
 
 def evaluate_chunk(base: xr.Dataset, experiment: Experiment, names: tuple[str, ...]) -> np.ndarray:
     """One vectorised engine call over the experiment's rows; (rows, year, outcome)."""
+    import os
+
     from flerarsprognos.model.engine import project
 
-    reuse_freed_memory()
+    if os.environ.get(MEMORY_REUSE_ENV) == "1":
+        reuse_freed_memory()
     return outcomes_of(project(vary(base, experiment)), names)
 
 
@@ -169,7 +213,13 @@ def collect(futures: dict, out: np.ndarray, progress: Callable[[int], None] | No
 
 def dask_client(scheduler: str | None = None):
     """A client for ``scheduler``, or a LocalCluster on 127.0.0.1 (closed with the client)."""
-    from distributed import Client, LocalCluster
+    try:
+        from distributed import Client, LocalCluster
+    except ImportError:
+        from flerarsprognos.problems import InputError, Problem
+
+        raise InputError([Problem("--dask", None, "dask är inte installerat; installera tillägget med "
+                                                  "pip install 'flerarsprognos[skala]' eller kör utan --dask")]) from None
 
     if scheduler:
         return Client(scheduler)

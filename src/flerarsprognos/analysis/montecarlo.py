@@ -23,6 +23,7 @@ from flerarsprognos.problems import Problems
 from flerarsprognos.analysis.evaluate import collect, evaluate
 from flerarsprognos.analysis.factors import Experiment, Factor, check_factor
 from flerarsprognos.analysis.spec import read_header
+from flerarsprognos.io.yamlfile import check_keys
 
 BLOCK = 65_536
 PERCENTILES = (5, 10, 25, 50, 75, 90, 95)
@@ -56,6 +57,28 @@ def default_uncertainties_file() -> Path:
     return default_scenarios_dir() / "osakerheter.yaml"
 
 
+def _plausible_sd(f: Factor, sd: float, file: str, where: str, problems: Problems) -> bool:
+    """An error for a standard deviation wider than half the key's possible range (a unit or typing
+    mistake: 50 procentenheter on KPI), a warning for one wider than its plausible range."""
+    from flerarsprognos.io.schema import SPECS
+
+    sd_c = float(f.canonical(sd))
+    for key in f.keys:
+        spec = SPECS.get(key)
+        if spec is None:
+            continue
+        lo, hi = spec.error
+        if lo is not None and hi is not None and sd_c > (hi - lo) / 2:
+            problems.error(file, where, f"standardavvikelsen {sd:g} {f.unit} är orimligt stor för {key} "
+                                        f"(större än halva det möjliga intervallet); är enheten rätt angiven?")
+            return False
+        wlo, whi = spec.warn
+        if wlo is not None and whi is not None and sd_c > (whi - wlo):
+            problems.warn(file, where, f"standardavvikelsen {sd:g} {f.unit} är större än hela det rimliga "
+                                       f"intervallet för {key}")
+    return True
+
+
 def read_uncertainties(path: Path, aset: AssumptionSet, problems: Problems) -> Uncertainties | None:
     """Read and validate the uncertainty file: keys, units, sd > 0, a valid correlation matrix."""
     path = Path(path)
@@ -82,9 +105,7 @@ def read_uncertainties(path: Path, aset: AssumptionSet, problems: Problems) -> U
         if not isinstance(entry, dict):
             problems.error(file, where, "ska vara en tabell med nycklar, enhet, standardavvikelse och kalla")
             continue
-        for k in entry:
-            if k not in ENTRY_KEYS:
-                problems.error(file, f"{where}.{k}", f"okänd nyckel (tillåtna: {', '.join(sorted(ENTRY_KEYS))})")
+        check_keys(entry, ENTRY_KEYS, file, where, problems)
         keys = entry.get("nycklar", [name])
         keys = [keys] if isinstance(keys, str) else keys
         unit = entry.get("enhet")
@@ -99,6 +120,8 @@ def read_uncertainties(path: Path, aset: AssumptionSet, problems: Problems) -> U
         sd, why = as_number(entry.get("standardavvikelse"))
         if why or sd <= 0:
             problems.error(file, f"{where}.standardavvikelse", why or f"ska vara > 0 (är {sd:g})")
+            continue
+        if not _plausible_sd(f, sd, file, f"{where}.standardavvikelse", problems):
             continue
         factors.append(f)
         sds.append(float(f.canonical(sd)))
@@ -260,19 +283,43 @@ def sobol(params: xr.Dataset, unc: Uncertainties, n: int, seed: int, outcome: st
         warnings.simplefilter("ignore")
         res = sobol_indices(func=func, n=m, dists=[norm(0.0, sd) for sd in unc.sd],
                             rng=np.random.default_rng(seed))
-        boot = res.bootstrap(confidence_level=confidence, n_resamples=n_resamples)
+        (first_lo, total_lo), (first_hi, total_hi) = _seeded_bootstrap(res, confidence, n_resamples,
+                                                                       BOOTSTRAP_SEED_OFFSET + seed)
     dims = ("year", "osakerhet")
     return xr.Dataset(
         {"forsta_ordningen": (dims, res.first_order),
          "total": (dims, res.total_order),
-         "forsta_ordningen_lag": (dims, boot.first_order.confidence_interval.low),
-         "forsta_ordningen_hog": (dims, boot.first_order.confidence_interval.high),
-         "total_lag": (dims, boot.total_order.confidence_interval.low),
-         "total_hog": (dims, boot.total_order.confidence_interval.high)},
+         "forsta_ordningen_lag": (dims, first_lo),
+         "forsta_ordningen_hog": (dims, first_hi),
+         "total_lag": (dims, total_lo),
+         "total_hog": (dims, total_hi)},
         coords={"year": years, "osakerhet": unc.names,
                 "etikett": ("osakerhet", [f.label or f.name for f in unc.factors])},
-        attrs={"utfall": outcome, "n_basprov": m, "konfidensniva": confidence},
+        attrs={"utfall": outcome, "n_basprov": m, "konfidensniva": confidence, "seed": seed,
+               "bootstrap_seed": BOOTSTRAP_SEED_OFFSET + seed, "bootstrap_omdragningar": n_resamples},
     )
+
+
+BOOTSTRAP_SEED_OFFSET = 1  # the bootstrap draws from its own stream, seeded from the run's seed
+
+
+def _seeded_bootstrap(res, confidence: float, n_resamples: int, seed: int):
+    """The BCa bootstrap of the Sobol indices (as scipy's SobolResult.bootstrap) with a seeded generator.
+
+    scipy's own ``bootstrap()`` method draws from fresh entropy, so the intervals would change
+    between runs with the same seed. Returns ((first_low, total_low), (first_high, total_high)).
+    """
+    import inspect
+
+    from scipy.stats import bootstrap
+
+    def statistic(idx):
+        return res._indices_method(res._f_A[:, idx], res._f_B[:, idx], res._f_AB[..., idx])
+
+    rng_arg = "rng" if "rng" in inspect.signature(bootstrap).parameters else "random_state"
+    out = bootstrap([np.arange(res._f_A.shape[1])], statistic=statistic, method="BCa", n_resamples=n_resamples,
+                    confidence_level=confidence, **{rng_arg: np.random.default_rng(seed)})
+    return out.confidence_interval.low, out.confidence_interval.high
 
 
 OUTCOME_LABELS = {"arets_resultat": "Årets resultat", "balanskravsresultat": "Balanskravsresultat",

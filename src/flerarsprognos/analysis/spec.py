@@ -28,6 +28,7 @@ Format (documented in docs/analys.md)::
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -35,7 +36,7 @@ from typing import Any
 import numpy as np
 
 from flerarsprognos.io.assumptions import AssumptionSet
-from flerarsprognos.io.yamlfile import as_number, as_year, read_yaml
+from flerarsprognos.io.yamlfile import as_number, as_year, check_keys, read_yaml
 from flerarsprognos.problems import Problems
 from flerarsprognos.analysis.evaluate import OUTCOMES
 from flerarsprognos.analysis.factors import MODES, Factor, check_factor
@@ -106,9 +107,7 @@ def read_header(path: Path, problems: Problems, kind: str, allowed: set[str] | N
         problems.error(path, "typ", f"ska vara '{kind}' (är '{data.get('typ')}')")
         return None
     if allowed is not None:
-        for k in data:
-            if k not in allowed:
-                problems.error(str(path), str(k), f"okänd nyckel (tillåtna: {', '.join(sorted(allowed))})")
+        check_keys(data, allowed, path, None, problems)
         for k in ("titel", "beskrivning", "kalla"):
             if not isinstance(data.get(k), str) or not data[k].strip():
                 problems.error(str(path), k, f"saknas i {what} huvud")
@@ -140,9 +139,7 @@ def _factor(name: str, raw: Any, aset: AssumptionSet, file: str, where: str, pro
     if not isinstance(raw, dict):
         problems.error(file, where, "ska vara en tabell med nycklar, enhet och värden")
         return None
-    for k in raw:
-        if k not in FACTOR_KEYS:
-            problems.error(file, f"{where}.{k}", f"okänd nyckel (tillåtna: {', '.join(sorted(FACTOR_KEYS))})")
+    check_keys(raw, FACTOR_KEYS, file, where, problems)
     keys = raw.get("nycklar", [name])
     keys = [keys] if isinstance(keys, str) else keys
     if not isinstance(keys, list) or not all(isinstance(k, str) for k in keys):
@@ -205,13 +202,16 @@ def _axis(name: str, raw: dict, aset: AssumptionSet, file: str, problems: Proble
     if step == 0:
         problems.error(file, f"{where}.steg", "steget är 0")
         return None
-    if (hi - lo) / step < -1e-9:
+    ratio = (hi - lo) / step
+    if ratio < -1e-9:
         problems.error(file, f"{where}.steg", f"tom axel: från {lo:g} når aldrig till {hi:g} med steg {step:g}")
         return None
-    count = int(np.floor((hi - lo) / step + 1e-9)) + 1
-    if count > MAX_GRID:
-        problems.error(file, f"{where}.steg", f"{count} värden på axeln är för många")
+    if not math.isfinite(ratio) or ratio + 1 > MAX_GRID:
+        shown = "oändligt många" if not math.isfinite(ratio) else f"{math.floor(ratio + 1e-9) + 1:,}".replace(",", " ")
+        problems.error(file, f"{where}.steg", f"axeln får {shown} värden (från {lo:g} till {hi:g} med steg "
+                                              f"{step:g}); högst {MAX_GRID:,} punkter".replace(",", " "))
         return None
+    count = int(math.floor(ratio + 1e-9)) + 1
     return Axis(factor, np.round(lo + step * np.arange(count), 12))
 
 
@@ -259,9 +259,9 @@ def read_sweep_spec(path: Path, aset: AssumptionSet, problems: Problems) -> Swee
             axis = _axis(str(name), raw, aset, file, problems)
             if axis is not None:
                 spec.axes.append(axis)
-        size = int(np.prod([len(a.values) for a in spec.axes])) if spec.axes else 0
+        size = math.prod(len(a.values) for a in spec.axes) if spec.axes else 0  # Python ints: no overflow
         if size > MAX_GRID:
-            problems.error(file, "axlar", f"rutnätet har {size} punkter (högst {MAX_GRID})")
+            problems.error(file, "axlar", f"rutnätet har {size:,} punkter (högst {MAX_GRID:,})".replace(",", " "))
     else:
         _design(spec, data["design"], aset, file, problems)
     _table(spec, data.get("tabell", {}), aset, file, problems)
@@ -272,15 +272,16 @@ def _design(spec: SweepSpec, raw: Any, aset: AssumptionSet, file: str, problems:
     if not isinstance(raw, dict):
         problems.error(file, "design", "ska vara en tabell med metod, n, seed och faktorer")
         return
-    for k in raw:
-        if k not in DESIGN_KEYS:
-            problems.error(file, f"design.{k}", f"okänd nyckel (tillåtna: {', '.join(sorted(DESIGN_KEYS))})")
+    check_keys(raw, DESIGN_KEYS, file, "design", problems)
     method = raw.get("metod")
     if method not in DESIGN_METHODS:
         problems.error(file, "design.metod", f"'{method}' (välj {', '.join(DESIGN_METHODS)})")
     n, why = as_number(raw.get("n"))
     if why or n is None or n != int(n) or n <= 0:
         problems.error(file, "design.n", f"ska vara ett positivt heltal (är {raw.get('n')!r})")
+        n = None
+    elif n > MAX_GRID:
+        problems.error(file, "design.n", f"designen har {int(n):,} punkter (högst {MAX_GRID:,})".replace(",", " "))
         n = None
     seed, why = as_number(raw.get("seed", 0))
     if why or seed is None or seed != int(seed) or seed < 0:
@@ -311,9 +312,7 @@ def _table(spec: SweepSpec, raw: Any, aset: AssumptionSet, file: str, problems: 
     if not isinstance(raw, dict):
         problems.error(file, "tabell", "ska vara en tabell med ar, utfall, rader och kolumner")
         return
-    for k in raw:
-        if k not in TABLE_KEYS:
-            problems.error(file, f"tabell.{k}", f"okänd nyckel (tillåtna: {', '.join(sorted(TABLE_KEYS))})")
+    check_keys(raw, TABLE_KEYS, file, "tabell", problems)
     year = as_year(raw.get("ar", aset.planslut))
     if year is None or not (aset.basar <= year <= aset.slutar):
         problems.error(file, "tabell.ar", f"'{raw.get('ar')}' är inget år i horisonten {aset.basar}–{aset.slutar}")

@@ -1,12 +1,17 @@
 """The command line: English verbs, Swedish for everything a user reads.
 
 Each command group lives in its own module and registers itself on ``app``; heavy imports
-happen inside the commands so ``--help`` is instant.
+happen inside the commands so ``--help`` is instant. :mod:`flerarsprognos.cli.svenska` makes
+typer's own words (usage, headings, errors) Swedish and keeps old option spellings working.
 """
 
 from __future__ import annotations
 
 import typer
+
+from flerarsprognos.cli import svenska
+
+svenska.install()
 
 app = typer.Typer(
     name="flerarsprognos",

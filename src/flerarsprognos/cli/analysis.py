@@ -1,4 +1,4 @@
-"""`sweep`, `sensitivity`, `montecarlo`, `sobol` and `goalseek`: the analyses of DOMAIN.md §9."""
+"""`sweep`, `sensitivity`, `montecarlo`, `sobol` and `goalseek`: the analyses (docs/analys.md)."""
 
 from __future__ import annotations
 
@@ -10,20 +10,32 @@ import typer
 from flerarsprognos.cli import app
 from flerarsprognos.cli.common import (
     AssumptionsOption,
+    QuietOption,
     command_line,
     console,
+    count,
     handles_bad_input,
     out_dir_for,
+    out_option,
     print_problems,
+    say,
 )
 
 LONG_CSV_MAX_ROWS = 1_000_000
-QuietOption = typer.Option(False, "--quiet", "-q", help="Ingen förloppsindikator och inga tabeller, "
-                                                       "bara var filerna hamnade.")
 UncertaintiesOption = typer.Option(
-    None, "--osakerheter", "-u", show_default=False,
+    None, "--osakerheter", "-u", show_default=False, metavar="<fil>",
     help="Fil med osäkerheternas standardavvikelser och korrelationer (typ: osakerheter). "
          "Utan flaggan: den medföljande scenarios/osakerheter.yaml.")
+ScenarioArg = typer.Argument(None, show_default=False, metavar="SCENARIO",
+                             help="Scenariofil (eller namnet på ett medföljande scenario) att utgå från. "
+                                  "Utan argument: basalternativet.")
+SeedOption = typer.Option(20230101, "--fro", "-s", metavar="<heltal>", show_default=False,
+                          help="Slumpfrö; samma frö ger samma siffror. Utan flaggan: 20230101.")
+DaskOption = typer.Option(False, "--dask", help="Kör på dask (kräver tillägget skala: pip install "
+                                                "'flerarsprognos\\[skala]'). Utan flaggan: i den här processen.")
+SchedulerOption = typer.Option(None, "--schemalaggare", show_default=False, metavar="<adress>",
+                               help="Adress till en befintlig dask-schemaläggare (t.ex. tcp://10.0.0.5:8786); "
+                                    "innebär --dask. Utan flaggan: ett LocalCluster på 127.0.0.1 om --dask anges.")
 
 
 @contextlib.contextmanager
@@ -56,33 +68,34 @@ def _bad(file, key: str, message: str):
                            "(typ: svep) och skriv resultatet som NetCDF med experimenttabellen bredvid.")
 @handles_bad_input
 def sweep_command(
-    spec_file: Path = typer.Argument(..., help="Svepfilen, t.ex. scenarios/svep_inflation_lon.yaml, "
-                                               "eller namnet på ett medföljande svep (svep_inflation_lon).",
-                                     show_default=False),
+    spec_file: str = typer.Argument(..., metavar="SVEPFIL",
+                                    help="Svepfilen, t.ex. scenarios/svep_inflation_lon.yaml, "
+                                         "eller namnet på ett medföljande svep (svep_inflation_lon).",
+                                    show_default=False),
     assumptions: Path = AssumptionsOption,
-    out: Path = typer.Option(None, "--out", "-o", show_default=False,
-                             help="Katalog för resultatet. Utan flaggan: outputs/svep_<svepfilens namn>/."),
-    use_dask: bool = typer.Option(False, "--dask", help="Kör på dask, uppdelat längs scenarierna. "
-                                                        "Utan flaggan: i den här processen."),
-    scheduler: str = typer.Option(None, "--scheduler", show_default=False,
-                                  help="Adress till en befintlig dask-schemaläggare (t.ex. tcp://10.0.0.5:8786); "
-                                       "innebär --dask. Utan flaggan: ett LocalCluster på 127.0.0.1."),
-    chunk: int = typer.Option(65_536, "--chunk", help="Scenarier per beräkningsblock (anrop av modellen)."),
+    out: Path = out_option("svep_<svepfilens namn>"),
+    use_dask: bool = DaskOption,
+    scheduler: str = SchedulerOption,
+    chunk: int = typer.Option(65_536, "--block", metavar="<heltal>", show_default=False,
+                              help="Scenarier per beräkningsblock (anrop av modellen). Utan flaggan: 65 536."),
     quiet: bool = QuietOption,
 ):
     from flerarsprognos.analysis import sweep as sw
-    from flerarsprognos.analysis.evaluate import close_client, dask_client
+    from flerarsprognos.analysis.evaluate import check_memory, close_client, dask_client, enable_memory_reuse
     from flerarsprognos.output.files import netcdf, provenance, table_csv, write_all
     from flerarsprognos.paths import resolve_scenario
 
     if chunk <= 0:
-        _bad("--chunk", "chunk", f"ska vara ett positivt heltal (är {chunk})")
+        _bad("--block", "block", f"ska vara ett positivt heltal (är {chunk})")
     spec_file = Path(resolve_scenario(str(spec_file)))  # a shipped sweep by name: svep_inflation_lon
     spec, base, aset, params, experiment, warnings = sw.load_sweep(spec_file, assumptions)
+    check_memory(experiment.n, params.sizes["year"], len(sw.DEFAULT_OUTCOMES), str(spec_file),
+                 "axlar" if spec.is_grid else "design.n", "svepet")
+    enable_memory_reuse()
     print_problems(warnings)
     client = dask_client(scheduler) if (use_dask or scheduler) else None
     try:
-        with _progress(experiment.n, f"Svep: {experiment.n} scenarier", quiet) as progress:
+        with _progress(experiment.n, f"Svep: {count(experiment.n, 'scenario', 'scenarier')}", quiet) as progress:
             ds = sw.sweep(params, experiment, spec, chunk=chunk, progress=progress, client=client, threads=2)
     finally:
         if client is not None:
@@ -99,18 +112,16 @@ def sweep_command(
             console.print(sw.grid_table(ds, spec))
         else:
             console.print(sw.design_summary(ds, spec.table_outcome))
-    console.print(f"Skrev {len(written)} filer till {target}/ ({experiment.n} scenarier).")
+    say(f"Skrev {count(len(written), 'fil', 'filer')} till {target}/ ({count(experiment.n, 'scenario', 'scenarier')}).")
 
 
-@app.command("sensitivity", help="Känslighetsanalys (DOMAIN.md §9): effekten på årets resultat och "
+@app.command("sensitivity", help="Känslighetsanalys: effekten på årets resultat och "
                                  "balanskravsresultatet per år av standardförändringarna, åt båda hållen.")
 @handles_bad_input
 def sensitivity_command(
-    scenario: str = typer.Argument(None, show_default=False,
-                                   help="Scenariofil (eller medföljande namn) att utgå från. Utan argument: bas."),
+    scenario: str = ScenarioArg,
     assumptions: Path = AssumptionsOption,
-    out: Path = typer.Option(None, "--out", "-o", show_default=False,
-                             help="Katalog för kanslighet.csv. Utan flaggan: outputs/kanslighet_<scenario>/."),
+    out: Path = out_option("kanslighet_<scenario>"),
     quiet: bool = QuietOption,
 ):
     from flerarsprognos.analysis.factors import baseline_params
@@ -131,7 +142,7 @@ def sensitivity_command(
     if not quiet:
         console.print(rich_table(res, "arets_resultat", aset.name))
         console.print(rich_table(res, "balanskravsresultat", aset.name))
-    console.print(f"Skrev {len(written)} filer till {target}/.")
+    say(f"Skrev {count(len(written), 'fil', 'filer')} till {target}/.")
 
 
 def _load_uncertainties(assumptions, scenario, file):
@@ -156,31 +167,31 @@ def _load_uncertainties(assumptions, scenario, file):
                                 "överstiger målet och att RUR tar slut.")
 @handles_bad_input
 def montecarlo_command(
-    scenario: str = typer.Argument(None, show_default=False,
-                                   help="Scenariofil (eller medföljande namn) att utgå från. Utan argument: bas."),
-    n: int = typer.Option(10_000, "--n", "-n", help="Antal dragningar."),
-    seed: int = typer.Option(20230101, "--seed", "-s", help="Slumpfrö; samma frö ger samma siffror."),
+    scenario: str = ScenarioArg,
+    n: int = typer.Option(10_000, "--n", "-n", metavar="<heltal>", show_default=False,
+                          help="Antal dragningar. Utan flaggan: 10 000."),
+    seed: int = SeedOption,
     uncertainties: Path = UncertaintiesOption,
     assumptions: Path = AssumptionsOption,
-    out: Path = typer.Option(None, "--out", "-o", show_default=False,
-                             help="Katalog för resultatet. Utan flaggan: outputs/montecarlo_<scenario>/."),
-    use_dask: bool = typer.Option(False, "--dask", help="Kör på dask. Utan flaggan: i den här processen."),
-    scheduler: str = typer.Option(None, "--scheduler", show_default=False,
-                                  help="Adress till en befintlig dask-schemaläggare; innebär --dask."),
+    out: Path = out_option("montecarlo_<scenario>"),
+    use_dask: bool = DaskOption,
+    scheduler: str = SchedulerOption,
     quiet: bool = QuietOption,
 ):
-    from flerarsprognos.analysis.evaluate import close_client, dask_client
-    from flerarsprognos.analysis.montecarlo import mc_long_table, mc_tables, montecarlo
+    from flerarsprognos.analysis.evaluate import check_memory, close_client, dask_client, enable_memory_reuse
+    from flerarsprognos.analysis.montecarlo import MC_OUTCOMES, mc_long_table, mc_tables, montecarlo
     from flerarsprognos.output.files import netcdf, provenance, table_csv, write_all
 
     if n <= 0:
         _bad("--n", "n", f"antalet dragningar ska vara ett positivt heltal (är {n})")
     if seed < 0:
-        _bad("--seed", "seed", f"ska vara ett heltal ≥ 0 (är {seed})")
+        _bad("--fro", "fro", f"ska vara ett heltal ≥ 0 (är {seed})")
     base, aset, params, unc, path = _load_uncertainties(assumptions, scenario, uncertainties)
+    check_memory(n, params.sizes["year"], len(MC_OUTCOMES), "--n", "n", "Monte Carlo")
+    enable_memory_reuse()
     client = dask_client(scheduler) if (use_dask or scheduler) else None
     try:
-        with _progress(n, f"Monte Carlo: {n} dragningar", quiet) as progress:
+        with _progress(n, f"Monte Carlo: {count(n, 'dragning', 'dragningar')}", quiet) as progress:
             res = montecarlo(params, unc, n, seed, progress=progress, client=client)
     finally:
         if client is not None:
@@ -192,39 +203,42 @@ def montecarlo_command(
     if not quiet:
         for t in mc_tables(res, aset.name):
             console.print(t)
-    console.print(f"Skrev {len(written)} filer till {target}/ ({n} dragningar, frö {seed}).")
+    say(f"Skrev {count(len(written), 'fil', 'filer')} till {target}/ ({count(n, 'dragning', 'dragningar')}, frö {seed}).")
 
 
 @app.command("sobol", help="Globala känslighetsindex (Sobol, första ordningen och totala, med "
                            "konfidensintervall) per år för årets resultat över osäkerheterna.")
 @handles_bad_input
 def sobol_command(
-    scenario: str = typer.Argument(None, show_default=False,
-                                   help="Scenariofil (eller medföljande namn) att utgå från. Utan argument: bas."),
-    n: int = typer.Option(4096, "--n", "-n", help="Basprov (avrundas uppåt till en tvåpotens); "
-                                                  "modellen körs n·(antal osäkerheter + 2) gånger."),
-    seed: int = typer.Option(20230101, "--seed", "-s", help="Slumpfrö; samma frö ger samma siffror."),
+    scenario: str = ScenarioArg,
+    n: int = typer.Option(4096, "--n", "-n", metavar="<heltal>", show_default=False,
+                          help="Basprov (avrundas uppåt till en tvåpotens); modellen körs n·(antal osäkerheter "
+                               "+ 2) gånger. Utan flaggan: 4 096."),
+    seed: int = SeedOption,
     uncertainties: Path = UncertaintiesOption,
     assumptions: Path = AssumptionsOption,
-    out: Path = typer.Option(None, "--out", "-o", show_default=False,
-                             help="Katalog för resultatet. Utan flaggan: outputs/sobol_<scenario>/."),
+    out: Path = out_option("sobol_<scenario>"),
     quiet: bool = QuietOption,
 ):
+    from flerarsprognos.analysis.evaluate import check_memory, enable_memory_reuse
     from flerarsprognos.analysis.montecarlo import sobol, sobol_long_table, sobol_table
     from flerarsprognos.output.files import netcdf, provenance, table_csv, write_all
 
     if n <= 0:
         _bad("--n", "n", f"ska vara ett positivt heltal (är {n})")
     if seed < 0:
-        _bad("--seed", "seed", f"ska vara ett heltal ≥ 0 (är {seed})")
+        _bad("--fro", "fro", f"ska vara ett heltal ≥ 0 (är {seed})")
     base, aset, params, unc, path = _load_uncertainties(assumptions, scenario, uncertainties)
+    base_n = 1 << max(1, (n - 1).bit_length())
+    check_memory(base_n * (len(unc.factors) + 2), params.sizes["year"], 3, "--n", "n", "Sobolanalysen")
+    enable_memory_reuse()
     res = sobol(params, unc, n, seed)
     res.attrs.update(provenance(base.digest, [str(p) for p in aset.scenario_files] + [str(path)], command_line()))
     target = out_dir_for(out, f"sobol_{aset.name.replace('+', '_')}")
     written = write_all(target, {"sobol.nc": netcdf(res), "sobol.csv": table_csv(sobol_long_table(res, aset.name))})
     if not quiet:
         console.print(sobol_table(res, aset.name))
-    console.print(f"Skrev {len(written)} filer till {target}/.")
+    say(f"Skrev {count(len(written), 'fil', 'filer')} till {target}/.")
 
 
 @app.command("goalseek", help="Målsökning: effektiviseringen (mnkr) eller skattesatsen (öre) per år som gör "
@@ -232,15 +246,16 @@ def sobol_command(
                               "svaret verifieras med en ny körning.")
 @handles_bad_input
 def goalseek_command(
-    scenarios: list[str] = typer.Argument(None, show_default=False,
-                                          help="Scenariofiler (eller medföljande namn). Utan argument: bara bas."),
-    goal: str = typer.Option("balanskrav", "--goal", "-g",
-                             help="Målet: balanskrav, nettokostnadsandel eller resultatmal."),
-    lever: str = typer.Option("effektivisering", "--lever", "-l",
-                              help="Styrmedlet: effektivisering (mnkr) eller skattesats (öre)."),
+    scenarios: list[str] = typer.Argument(None, show_default=False, metavar="SCENARIO",
+                                          help="Scenariofiler (eller namn på medföljande scenarier). Utan argument: "
+                                               "bara basalternativet."),
+    goal: str = typer.Option("balanskrav", "--mal", "-g", metavar="<mål>", show_default=False,
+                             help="Målet: balanskrav, nettokostnadsandel eller resultatmal. Utan flaggan: balanskrav."),
+    lever: str = typer.Option("effektivisering", "--styrmedel", "-l", metavar="<styrmedel>", show_default=False,
+                              help="Styrmedlet: effektivisering (mnkr) eller skattesats (öre). Utan flaggan: "
+                                   "effektivisering."),
     assumptions: Path = AssumptionsOption,
-    out: Path = typer.Option(None, "--out", "-o", show_default=False,
-                             help="Katalog för malsokning.csv. Utan flaggan: outputs/malsokning_<mål>_<styrmedel>/."),
+    out: Path = out_option("malsokning_<mål>_<styrmedel>"),
     quiet: bool = QuietOption,
 ):
     from flerarsprognos.analysis.goalseek import (
@@ -256,9 +271,9 @@ def goalseek_command(
 
     bad = []
     if goal not in GOALS:
-        bad.append(Problem("--goal", "goal", f"'{goal}' är inget mål (välj {', '.join(GOALS)})"))
+        bad.append(Problem("--mal", "mal", f"'{goal}' är inget mål (välj {', '.join(GOALS)})"))
     if lever not in LEVERS:
-        bad.append(Problem("--lever", "lever", f"'{lever}' är inget styrmedel (välj {', '.join(LEVERS)})"))
+        bad.append(Problem("--styrmedel", "styrmedel", f"'{lever}' är inget styrmedel (välj {', '.join(LEVERS)})"))
     if bad:
         raise InputError(bad)
     outcome = run(assumptions, scenarios or [])
@@ -272,4 +287,4 @@ def goalseek_command(
             console.print(goalseek_rich(res, str(s)))
     if not bool(res["verifierad"].all()):
         console.print("[red]Varning: målet nås inte med likhet (inom 0,5 mnkr) i alla år; se gap_efter_mnkr.[/red]")
-    console.print(f"Skrev {len(written)} filer till {target}/.")
+    say(f"Skrev {count(len(written), 'fil', 'filer')} till {target}/.")

@@ -20,33 +20,62 @@ err_console = Console(stderr=True, highlight=False)
 EXIT_BAD_INPUT = 2
 
 
-def print_problems(problems: list[Problem]) -> None:
+def count(n: int, one: str, many: str) -> str:
+    """``1 scenario``, ``2 scenarier``, ``10 000 dragningar``: the number grouped, the noun agreeing."""
+    return f"{n:,}".replace(",", "\u00a0") + " " + (one if n == 1 else many)
+
+
+def say(text: str, style: str | None = None, *, err: bool = False) -> None:
+    """Print user-supplied text (paths, keys, titles) literally: rich markup in it is escaped."""
+    from rich.markup import escape
+
+    body = escape(text)
+    (err_console if err else console).print(f"[{style}]{body}[/{style}]" if style else body, soft_wrap=True)
+
+
+def print_problems(problems: list[Problem], writes: bool = True) -> None:
+    """Warnings, then errors (each with file, key and year); with errors a count, and whether anything
+    was written when the command would have written something."""
     def order(p: Problem):
         return (p.file, p.key or "", p.year or 0)
 
     errors = sorted((p for p in problems if p.severity == "fel"), key=order)
     warnings = sorted((p for p in problems if p.severity == "varning"), key=order)
     for p in warnings:
-        err_console.print(f"[yellow]{p}[/yellow]", markup=True, soft_wrap=True)
+        say(str(p), "yellow", err=True)
     for p in errors:
-        err_console.print(f"[red]{p}[/red]", markup=True, soft_wrap=True)
+        say(str(p), "red", err=True)
     if errors:
-        err_console.print(f"{len(errors)} fel" + (f", {len(warnings)} varningar" if warnings else "")
-                          + ". Inget har skrivits.")
+        tail = ". Inget har skrivits." if writes else "."
+        err_console.print(count(len(errors), "fel", "fel")
+                          + (f", {count(len(warnings), 'varning', 'varningar')}" if warnings else "") + tail)
 
 
-def handles_bad_input(fn: Callable[..., Any]) -> Callable[..., Any]:
-    """Turn InputError (and unwritable output) into a report and exit code 2."""
+def handles_bad_input(fn: Callable[..., Any] | None = None, *, writes: bool = True):
+    """Turn InputError (and unwritable output) into a report and exit code 2.
+
+    ``writes=False`` for commands that write nothing (``check``): their report does not say
+    "Inget har skrivits".
+    """
+    if fn is None:
+        return functools.partial(handles_bad_input, writes=writes)
 
     @functools.wraps(fn)
     def wrapper(*args, **kwargs):
         try:
             return fn(*args, **kwargs)
         except InputError as exc:
-            print_problems(exc.problems)
+            print_problems(exc.problems, writes=writes)
             raise typer.Exit(EXIT_BAD_INPUT) from None
-        except (PermissionError, IsADirectoryError, NotADirectoryError, FileNotFoundError) as exc:
-            err_console.print(f"[red]fel: kan inte skriva {exc.filename}: {exc.strerror}. Inget har skrivits.[/red]")
+        except MemoryError:
+            say("fel: minnet räckte inte till beräkningen; minska antalet scenarier eller dragningar. "
+                "Inget har skrivits.", "red", err=True)
+            raise typer.Exit(EXIT_BAD_INPUT) from None
+        except OSError as exc:
+            where = exc.filename or "utdata"
+            why = {28: "disken är full", 30: "filsystemet är skrivskyddat", 13: "behörighet saknas",
+                   122: "diskkvoten är slut"}.get(exc.errno or 0, exc.strerror or str(exc))
+            say(f"fel: kan inte skriva {where}: {why}. Inget har skrivits.", "red", err=True)
             raise typer.Exit(EXIT_BAD_INPUT) from None
 
     return wrapper
@@ -57,15 +86,28 @@ def command_line() -> str:
 
 
 AssumptionsOption = typer.Option(
-    None, "--assumptions", "-a",
-    help="Katalog med antagandefiler. Utan flaggan: den inbyggda (Region Värmland, flerårsplan 2023–2025).",
+    None, "--antaganden", "-a", metavar="<katalog eller .xlsx>",
+    help="Katalog med antagandefiler (*.yaml) eller en antagandearbetsbok (.xlsx, skriven av "
+         "'flerarsprognos antaganden --excel'). Utan flaggan: de inbyggda (Region Värmland, "
+         "flerårsplan 2023–2025).",
     show_default=False,
 )
 
+QuietOption = typer.Option(False, "--tyst", "-q", help="Skriv inga tabeller, bara var filerna hamnade. "
+                                                      "Utan flaggan: tabellerna visas.")
+
+
+def out_option(default: str) -> Any:
+    """``--ut``: where the files go; without it ``outputs/<default>/`` under the working directory."""
+    return typer.Option(None, "--ut", "-o", show_default=False, metavar="<katalog>",
+                        help=f"Katalog för resultatfilerna. Utan flaggan: outputs/{default}/ i "
+                             "arbetskatalogen.")
+
 
 ScenarioArgs = typer.Argument(
-    None, help="Scenariofiler (eller namn på medföljande scenarier, t.ex. hogre_loner). 'a.yaml+b.yaml' "
-               "lägger ihop två. Utan argument: bara basalternativet.", show_default=False)
+    None, metavar="SCENARIO",
+    help="Scenariofiler (scenarios/x.yaml) eller namn på medföljande scenarier (t.ex. hogre_loner). "
+         "'a+b' lägger ihop två i ett scenario. Utan argument: bara basalternativet.", show_default=False)
 
 
 def out_dir_for(out: Path | None, label: str) -> Path:

@@ -9,12 +9,16 @@ import typer
 from flerarsprognos.cli import app
 from flerarsprognos.cli.common import (
     AssumptionsOption,
+    QuietOption,
     ScenarioArgs,
     command_line,
     console,
+    count,
     handles_bad_input,
     out_dir_for,
+    out_option,
     print_problems,
+    say,
 )
 
 
@@ -24,10 +28,11 @@ from flerarsprognos.cli.common import (
 def run_command(
     scenarios: list[str] = ScenarioArgs,
     assumptions: Path = AssumptionsOption,
-    out: Path = typer.Option(None, "--out", "-o", show_default=False,
-                             help="Katalog för resultatfilerna. Utan flaggan: outputs/<vad som kördes>/."),
-    quiet: bool = typer.Option(False, "--quiet", "-q", help="Skriv inga tabeller, bara var filerna hamnade."),
+    out: Path = out_option("<bas och scenarierna>"),
+    quiet: bool = QuietOption,
 ):
+    from rich.markup import escape
+
     from flerarsprognos.output import fmt, results, tables
     from flerarsprognos.output.files import netcdf, provenance, table_csv, write_all
     from flerarsprognos.runner import run
@@ -37,8 +42,9 @@ def run_command(
     res = outcome.result
     res.attrs.update(provenance(outcome.base.digest, outcome.scenario_files, command_line()))
     res.attrs["scenarier"] = ";".join(f"{s.name}: {s.title}" for s in outcome.sets)
-    label = "_".join(s.name.replace("+", "_") for s in outcome.sets)
-    target = out_dir_for(out, label)
+    # 'a+b' (one combined scenario) keeps its '+', so `run a+b` and `run a b` never share a folder.
+    target = out_dir_for(out, "_".join(s.name for s in outcome.sets))
+    refuse_output_inside_inputs(target, assumptions)
     written = write_all(target, {
         "resultatrakning.csv": table_csv(results.resultatrakning(res)),
         "balanskrav.csv": table_csv(results.balanskrav(res)),
@@ -48,7 +54,7 @@ def run_command(
     })
     if not quiet:
         for s in outcome.sets:
-            console.rule(f"[bold]{s.name}[/bold] – {s.title}")
+            console.rule(f"[bold]{escape(s.name)}[/bold] – {escape(s.title)}")
             console.print(tables.resultatbudget(res, s.name))
             console.print(tables.balanskravsutredning(res, s.name))
             console.print(tables.finansiella_mal(res, s.name))
@@ -59,46 +65,95 @@ def run_command(
         for year in res["year"].values:
             excess = float(over.sel(scenario=scen, year=year))
             if excess == excess:  # not NaN
-                console.print(f"[yellow]varning: {scen} {int(year)}: lånen överstiger låneramen med "
-                              f"{fmt.mnkr(excess)} mnkr[/yellow]")
-    console.print(f"Skrev {len(written)} filer till {target}/ (antaganden {outcome.base.digest}).")
+                say(f"varning: {scen} {int(year)}: lånen överstiger låneramen med {fmt.mnkr(excess)} mnkr", "yellow")
+    say(f"Skrev {count(len(written), 'fil', 'filer')} till {target}/ (antaganden {outcome.base.digest}).")
 
 
-@app.command("check", help="Kontrollera antagande- och scenariofiler; skriver alla fel och varningar.")
-@handles_bad_input
+def refuse_output_inside_inputs(target: Path, assumptions: Path | None) -> None:
+    """A run never writes into its inputs: an output folder that is, or lies inside, the assumption
+    directory (or is the assumption workbook) is refused.
+
+    A minimal stand-in for ``flerarsprognos.io.guard.check_output_path`` (branch ``utfall``),
+    which covers every command and input kind; this one covers ``run``'s assumptions.
+    """
+    from flerarsprognos.problems import InputError, Problem
+
+    if assumptions is None:
+        return
+    out, inp = Path(target).resolve(), Path(assumptions).resolve()
+    if out == inp or inp in out.parents:
+        raise InputError([Problem(str(target), None, f"utdatakatalogen är, eller ligger i, antagandena ({assumptions}); "
+                                                     "välj en annan katalog med --ut")])
+
+
+@app.command("check", help="Kontrollera antagandena och scenariofilerna och skriv alla fel och varningar. "
+                           "Skriver inga filer.")
+@handles_bad_input(writes=False)
 def check_command(
-    files: list[Path] = typer.Argument(None, help="Scenariofiler att kontrollera mot antagandena. "
-                                                  "Utan argument kontrolleras bara antagandena.", show_default=False),
+    files: list[str] = typer.Argument(None, metavar="SCENARIO",
+                                      help="Scenariofiler (scenarios/x.yaml) eller namn på medföljande scenarier "
+                                           "att kontrollera mot antagandena. Utan argument: bara antagandena.",
+                                      show_default=False),
     assumptions: Path = AssumptionsOption,
 ):
     from flerarsprognos.problems import Problems
     from flerarsprognos.runner import load_sets
 
     problems = Problems()
-    base, sets = load_sets(assumptions, [str(f) for f in files or []], problems)
-    print_problems(problems.items)
-    console.print(f"Inga fel: {len(base.files)} antagandefiler och {len(sets) - 1} scenarier "
-                  f"({len(problems.warnings)} varningar).")
+    base, sets = load_sets(assumptions, list(files or []), problems)
+    print_problems(problems.items, writes=False)
+    workbook = base.files[0].suffix.lower() in (".xlsx", ".xlsm")
+    what = "antagandearbetsboken" if workbook else count(len(base.files), "antagandefil", "antagandefiler")
+    say(f"Inga fel: {what} och {count(len(sets) - 1, 'scenario', 'scenarier')} "
+        f"({count(len(problems.warnings), 'varning', 'varningar')}).")
 
 
-@app.command("assumptions", help="Visa antagandena som gäller: värde per år, enhet, källa och vad som är förlängt.")
+def _write_assumption_workbook(source: Path | None, target: Path) -> None:
+    from flerarsprognos.io.excel_antaganden import write_workbook
+    from flerarsprognos.output.files import atomic_path, check_output_file
+    from flerarsprognos.paths import default_assumptions_dir
+    from flerarsprognos.problems import InputError, Problem
+
+    source = Path(source or default_assumptions_dir())
+    if target.resolve() == source.resolve():
+        raise InputError([Problem(str(target), None, "arbetsboken skulle ersätta antagandena den skrivs från; "
+                                                     "välj ett annat filnamn")])
+    check_output_file(target, "--excel", ".xlsx")
+    with atomic_path(target) as tmp:
+        write_workbook(source, tmp)
+    say(f"Skrev {target} (ett blad per antagandefil). Kör med: flerarsprognos run --antaganden {target}")
+
+
+@app.command("antaganden", help="Visa antagandena som gäller: värde per år, enhet, källa och vad som är "
+                                "förlängt; eller skriv dem till en Excelarbetsbok (--excel) att ändra i och "
+                                "köra med --antaganden.")
 @handles_bad_input
 def assumptions_command(
     assumptions: Path = AssumptionsOption,
-    key: str = typer.Option(None, "--key", "-k", help="Visa bara nycklar som innehåller texten. Utan flaggan: alla."),
+    key: str = typer.Option(None, "--nyckel", "-k", show_default=False,
+                            help="Visa bara nycklar som innehåller texten. Utan flaggan: alla."),
+    excel: Path = typer.Option(None, "--excel", "-x", show_default=False, metavar="<fil.xlsx>",
+                               help="Skriv hela antagandeuppsättningen till den här arbetsboken (ett blad per fil, "
+                                    "en rad per nyckel, åren som kolumner; nycklar och enheter låsta). "
+                                    "Utan flaggan: antagandena visas som tabeller."),
 ):
+    from rich.markup import escape
     from rich.table import Table
 
     from flerarsprognos.io.assumptions import load_assumptions
-    from flerarsprognos.paths import default_assumptions_dir
     from flerarsprognos.output.presentation import describe_values
+    from flerarsprognos.paths import default_assumptions_dir
 
+    if excel is not None:
+        _write_assumption_workbook(assumptions, excel)
+        return
     aset = load_assumptions(assumptions or default_assumptions_dir())
     years = [int(y) for y in aset.years]
     rows = describe_values(aset, key)
     console.print(f"Antaganden {aset.digest}: värden i filens enhet, * = förlängt värde (forlangning).")
     for file in dict.fromkeys(r["fil"] for r in rows):
-        t = Table(title=Path(file).name, title_justify="left", header_style="bold", show_edge=False, expand=True)
+        t = Table(title=escape(Path(file).name), title_justify="left", header_style="bold", show_edge=False,
+                  expand=True)
         t.add_column("Nyckel", no_wrap=True)
         t.add_column("Enhet", no_wrap=True)
         t.add_column("Värde", justify="right", no_wrap=True)
@@ -106,5 +161,10 @@ def assumptions_command(
             t.add_column(str(y), justify="right", no_wrap=True)
         t.add_column("Källa", overflow="fold", ratio=1, min_width=24)
         for row in (r for r in rows if r["fil"] == file):
-            t.add_row(row["nyckel"], row["enhet"], row["varde"], *row["varden"], row["kalla"])
+            t.add_row(*(escape(str(c)) for c in (row["nyckel"], row["enhet"], row["varde"], *row["varden"],
+                                                 row["kalla"])))
         console.print(t)
+
+
+# The English spelling of the command, kept working but not shown.
+app.command("assumptions", hidden=True)(assumptions_command)

@@ -21,11 +21,12 @@ import numpy as np
 
 from flerarsprognos.problems import Problems
 from flerarsprognos.io.schema import RATE_UNITS, SPECS, TOPICS, UNIT_LABELS, UTJAMNING_METHODS, Spec, history_years
-from flerarsprognos.io.yamlfile import as_number, read_yaml, read_year_table
+from flerarsprognos.io.yamlfile import as_number, check_keys, read_yaml, read_year_table
 
 ENTRY_KEYS = {"beskrivning", "enhet", "kalla", "varden", "varde", "forlangning", "metod", "anteckning"}
 FILE_KEYS = {"beskrivning", "parametrar"}
 EXTENSIONS = ("senaste", "ingen")
+WHOLE_UNITS = ("ar", "antal_ar")  # a year or a number of years is never fractional
 
 
 @dataclass
@@ -205,6 +206,10 @@ def _parse_year_values(spec: Spec, raw: Any, unit: str, file: str, key: str,
         if np.isnan(x):
             out[year] = x  # reported; not "missing" as well
             continue
+        if spec.unit in WHOLE_UNITS and not float(x).is_integer():
+            problems.error(file, key, f"ska vara ett heltal ({UNIT_LABELS[spec.unit]}), inte {x:g}", year)
+            out[year] = np.nan
+            continue
         x = to_canonical(x, unit)
         if method == "per_invanare":
             if x < 0:
@@ -277,9 +282,7 @@ def parse_entry(spec: Spec, entry: Any, file: str, horizon: Horizon | None,
     if not isinstance(entry, dict):
         problems.error(file, key, "ska vara en tabell med enhet, kalla och varde/varden")
         return None
-    for k in entry:
-        if k not in ENTRY_KEYS:
-            problems.error(file, f"{key}.{k}", f"okänd nyckel (tillåtna: {', '.join(sorted(ENTRY_KEYS))})")
+    check_keys(entry, ENTRY_KEYS, file, key, problems)
     n_before = len(problems.errors)
     method = entry.get("metod")
     if spec.component:
@@ -326,6 +329,9 @@ def parse_entry(spec: Spec, entry: Any, file: str, horizon: Horizon | None,
         x, why = as_number(raw)
         if why:
             problems.error(file, key, why)
+            return None
+        if spec.unit in WHOLE_UNITS and not float(x).is_integer():
+            problems.error(file, key, f"ska vara ett heltal ({UNIT_LABELS[spec.unit]}), inte {x:g}")
             return None
         x = to_canonical(x, unit)
         if not check_bounds(spec, x, unit, file, key, None, problems):
@@ -381,66 +387,112 @@ def _horizon(raw_params: dict[str, tuple[str, Any]], problems: Problems) -> Hori
     return h
 
 
-def load_assumptions(directory: Path | str, problems: Problems | None = None) -> AssumptionSet:
-    """Read and validate every ``*.yaml`` in ``directory``; raise InputError on any error."""
-    directory = Path(directory)
-    own = problems if problems is not None else Problems()
-    files = sorted(directory.glob("*.yaml")) if directory.is_dir() else []
-    if not directory.is_dir():
-        own.error(directory, None, "katalogen med antaganden finns inte")
-        own.raise_if_errors()
-    if not files:
-        own.error(directory, None, "inga antagandefiler (*.yaml) i katalogen")
-        own.raise_if_errors()
+@dataclass
+class RawPart:
+    """One file (or workbook sheet) as parsed: the same structure whichever the source."""
 
+    file: str  # the name problems are reported under (a path, or the workbook's sheet)
+    topic: str  # makro, region … (the file's stem or the sheet's name)
+    data: Any  # None when the file could not be read (already reported)
+
+
+@dataclass
+class RawSet:
+    """An assumption source before validation: its parts and how to name places in it."""
+
+    source: Path
+    files: list[Path]  # what the digest is taken over
+    parts: list[RawPart]
+    missing_file: Any = None  # topic -> where a missing key is reported
+    locate: Any = None  # Problem -> Problem naming the exact place (a workbook cell)
+
+
+WORKBOOK_SUFFIXES = (".xlsx", ".xlsm")
+
+
+def read_raw(source: Path | str, problems: Problems) -> RawSet:
+    """Read an assumption directory (``*.yaml``) or workbook (``.xlsx``) without validating it."""
+    source = Path(source)
+    if source.suffix.lower() in WORKBOOK_SUFFIXES:
+        from flerarsprognos.io.excel_antaganden import read_workbook
+
+        return read_workbook(source, problems)
+    if source.is_file():
+        problems.error(source, None, "ska vara en katalog med antagandefiler (*.yaml) eller en arbetsbok "
+                                     "(.xlsx) skriven av 'flerarsprognos antaganden --excel'")
+        problems.raise_if_errors()
+    if not source.is_dir():
+        problems.error(source, None, "katalogen med antaganden finns inte")
+        problems.raise_if_errors()
+    files = sorted(source.glob("*.yaml"))
+    if not files:
+        problems.error(source, None, "inga antagandefiler (*.yaml) i katalogen")
+        problems.raise_if_errors()
+    parts = [RawPart(str(path), path.stem, read_yaml(path, problems)) for path in files]
+    return RawSet(source, files, parts, missing_file=lambda topic: str(source / f"{topic}.yaml"))
+
+
+def _collect(parts: list[RawPart], problems: Problems) -> tuple[dict[str, tuple[str, Any]], set[str]]:
+    """Every key of every part, with the part it came from; files-level problems reported."""
     raw_params: dict[str, tuple[str, Any]] = {}
     unreadable: set[str] = set()  # topics whose file could not be read: no "saknas" flood
-    for path in files:
-        data = read_yaml(path, own)
+    for part in parts:
+        data, path = part.data, part.file
         if data is None:
-            unreadable.add(path.stem)
+            unreadable.add(part.topic)
             continue
         if not isinstance(data, dict):
-            own.error(path, None, "filen ska vara en tabell med 'beskrivning' och 'parametrar'")
+            problems.error(path, None, "filen ska vara en tabell med 'beskrivning' och 'parametrar'")
+            unreadable.add(part.topic)
             continue
-        for k in data:
-            if k not in FILE_KEYS:
-                own.error(path, str(k), "okänd nyckel på filens översta nivå "
-                                        "(tillåtna: beskrivning, parametrar)")
+        check_keys(data, FILE_KEYS, path, None, problems, where="på filens översta nivå")
         params = data.get("parametrar")
         if not isinstance(params, dict):
-            own.error(path, "parametrar", "saknas eller är ingen tabell")
+            problems.error(path, "parametrar", "saknas eller är ingen tabell")
+            unreadable.add(part.topic)
             continue
-        if path.stem not in TOPICS:
-            own.warn(path, None, f"okänt filnamn; väntade en av {', '.join(t + '.yaml' for t in TOPICS)}")
+        if part.topic not in TOPICS:
+            problems.warn(path, None, f"okänt filnamn; väntade en av {', '.join(t + '.yaml' for t in TOPICS)}")
         for key, entry in params.items():
             key = str(key)
             if key not in SPECS:
-                own.error(path, key, f"okänd nyckel.{suggest(key)}")
+                problems.error(path, key, f"okänd nyckel.{suggest(key)}")
                 continue
             if key in raw_params:
-                own.error(path, key, f"finns redan i {raw_params[key][0]}")
+                problems.error(path, key, f"finns redan i {raw_params[key][0]}")
                 continue
-            if SPECS[key].topic != path.stem:
-                own.warn(path, key, f"hör hemma i {SPECS[key].topic}.yaml")
-            raw_params[key] = (str(path), entry)
+            if SPECS[key].topic != part.topic:
+                problems.warn(path, key, f"hör hemma i {SPECS[key].topic}.yaml")
+            raw_params[key] = (path, entry)
+    return raw_params, unreadable
 
-    horizon = _horizon(raw_params, own)
+
+def validate_raw(raw: RawSet, problems: Problems) -> AssumptionSet:
+    """The one validation of an assumption set, whatever it was read from; raise InputError on errors."""
+    found = Problems()
+    raw_params, unreadable = _collect(raw.parts, found)
+    horizon = _horizon(raw_params, found)
     values: dict[str, Value] = {}
     for key, (file, entry) in raw_params.items():
-        v = parse_entry(SPECS[key], entry, file, horizon, own)
+        v = parse_entry(SPECS[key], entry, file, horizon, found)
         if v is not None:
             values[key] = v
     for key, spec in SPECS.items():
         if key not in raw_params and spec.topic not in unreadable:
-            own.error(directory / f"{spec.topic}.yaml", key, f"saknas ({spec.label}, "
-                                                            f"{UNIT_LABELS[spec.unit]})")
+            found.error(raw.missing_file(spec.topic), key, f"saknas ({spec.label}, {UNIT_LABELS[spec.unit]})")
     if horizon is not None:
-        _cross_checks(values, horizon, own, directory)
-    own.raise_if_errors()
+        _cross_checks(values, horizon, found, raw.source)
+    problems.items.extend(raw.locate(p) if raw.locate else p for p in found.items)
+    problems.raise_if_errors()
     assert horizon is not None
     return AssumptionSet(name="bas", years=horizon.years, planslut=horizon.planslut,
-                         values=values, files=files, digest=assumption_digest(files))
+                         values=values, files=raw.files, digest=assumption_digest(raw.files))
+
+
+def load_assumptions(source: Path | str, problems: Problems | None = None) -> AssumptionSet:
+    """Read and validate an assumption directory (``*.yaml``) or workbook; raise InputError on any error."""
+    own = problems if problems is not None else Problems()
+    return validate_raw(read_raw(source, own), own)
 
 
 def _cross_checks(values: dict[str, Value], horizon: Horizon, problems: Problems, directory: Path):

@@ -33,7 +33,7 @@ from flerarsprognos.io.assumptions import (
     suggest,
     to_canonical,
 )
-from flerarsprognos.io.yamlfile import as_number, read_yaml, read_year_table
+from flerarsprognos.io.yamlfile import as_number, check_keys, read_yaml, read_year_table
 
 HEADER_KEYS = {"titel", "beskrivning", "baslinje", "kalla", "andringar"}
 CHANGE_KEYS = {"enhet", "forskjutning", "varden", "varde", "metod", "anteckning"}
@@ -59,10 +59,31 @@ class Scenario:
         return out
 
 
+def _missing_file_hint(path: Path) -> str:
+    from flerarsprognos.paths import default_scenarios_dir
+
+    shipped = sorted(p.stem for p in default_scenarios_dir().glob("*.yaml")
+                     if not any(ln.startswith("typ:") for ln in p.read_text(encoding="utf-8").splitlines()))
+    return ("scenariofilen finns inte; ange sökvägen till en fil, eller namnet på ett medföljande scenario "
+            f"utan .yaml (finns: {', '.join(shipped)})")
+
+
+def _baseline_name(value: str, path: Path, problems: Problems) -> str | None:
+    """``baslinje``: 'bas' or another scenario in the same directory, by name (``x`` or ``x.yaml``)."""
+    name = value.strip()
+    if name.endswith(".yaml"):
+        name = name[: -len(".yaml")]
+    if not name or any(c in name for c in "/\\:") or name.startswith("."):
+        problems.error(path, "baslinje", f"'{value}' är inget scenarionamn: ange 'bas' eller namnet på ett scenario "
+                                         "i samma katalog som den här filen (utan sökväg)")
+        return None
+    return name
+
+
 def read_scenario(path: Path, problems: Problems, _seen: tuple[str, ...] = ()) -> Scenario | None:
     path = Path(path)
     if not path.is_file():
-        problems.error(path, None, "scenariofilen finns inte")
+        problems.error(path, None, _missing_file_hint(path) if not path.exists() else "är ingen fil")
         return None
     data = read_yaml(path, problems)
     if data is None:
@@ -70,9 +91,7 @@ def read_scenario(path: Path, problems: Problems, _seen: tuple[str, ...] = ()) -
     if not isinstance(data, dict):
         problems.error(path, None, "filen ska vara en tabell med titel, beskrivning, baslinje, kalla, andringar")
         return None
-    for k in data:
-        if k not in HEADER_KEYS:
-            problems.error(path, str(k), f"okänd nyckel (tillåtna: {', '.join(sorted(HEADER_KEYS))})")
+    check_keys(data, HEADER_KEYS, path, None, problems)
     for k in ("titel", "beskrivning", "baslinje", "kalla"):
         if not isinstance(data.get(k), str) or not data.get(k, "").strip():
             problems.error(path, k, "saknas i scenariots huvud")
@@ -84,11 +103,14 @@ def read_scenario(path: Path, problems: Problems, _seen: tuple[str, ...] = ()) -
                     description=str(data.get("beskrivning", "")),
                     baseline=str(data.get("baslinje", "bas")), source=str(data.get("kalla", "")),
                     changes={str(k): v for k, v in changes.items()})
-    if scen.baseline != "bas":
-        if scen.baseline in _seen + (scen.name,):
-            problems.error(path, "baslinje", f"cirkulär baslinje ({' → '.join(_seen + (scen.name, scen.baseline))})")
+    if scen.baseline != "bas" and isinstance(data.get("baslinje"), str):
+        name = _baseline_name(scen.baseline, path, problems)
+        if name is None:
+            return scen
+        if name in _seen + (scen.name,):
+            problems.error(path, "baslinje", f"cirkulär baslinje ({' → '.join(_seen + (scen.name, name))})")
         else:
-            parent = read_scenario(path.with_name(scen.baseline + ".yaml"), problems, _seen + (scen.name,))
+            parent = read_scenario(path.with_name(name + ".yaml"), problems, _seen + (scen.name,))
             if parent is not None:
                 scen.parents.append(parent)
     return scen
@@ -103,9 +125,7 @@ def _shift_or_set(aset: AssumptionSet, scen: Scenario, key: str, change: dict, p
     file = str(scen.path)
     value = aset.values[key]
     spec = value.spec
-    for k in change:
-        if k not in CHANGE_KEYS:
-            problems.error(file, f"{key}.{k}", f"okänd nyckel (tillåtna: {', '.join(sorted(CHANGE_KEYS))})")
+    check_keys(change, CHANGE_KEYS, file, key, problems)
     method = change.get("metod", value.method)
     if "metod" in change:
         if not spec.component:

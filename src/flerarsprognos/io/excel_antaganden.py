@@ -1,0 +1,370 @@
+"""The assumption set as an Excel workbook, both ways.
+
+:func:`write_workbook` writes one sheet per assumption file (``makro``, ``region`` …), one row
+per key, years as columns, with the unit, the source (``kalla``) and which years are filled
+by ``forlangning``. Keys, units and headings are locked; value cells carry Excel data
+validation where the key catalogue has bounds.
+
+:func:`read_workbook` turns such a workbook back into the very structure the YAML reader
+produces (``{"beskrivning": …, "parametrar": {nyckel: {"enhet": …, "varden": {år: tal}}}}``),
+so that it goes through the same validation as the YAML files
+(:func:`flerarsprognos.io.assumptions.validate_raw`); every problem is then reported with the
+sheet, the cell (``makro!H7``) and the key. The format is documented in ``docs/filformat.md``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from flerarsprognos.io.assumptions import (
+    EXTENSIONS,
+    RawPart,
+    RawSet,
+    from_canonical,
+)
+from flerarsprognos.io.schema import SPECS, UTJAMNING_METHODS
+from flerarsprognos.io.yamlfile import as_year
+from flerarsprognos.problems import Problem, Problems
+
+INFO_SHEET = "Om antagandena"
+HEADER_ROW = 3  # 1-based: the row with Nyckel, Beskrivning, … and the years
+FIRST_ROW = HEADER_ROW + 1
+# Columns before the years (heading → entry key), and after them.
+LEAD = (("Nyckel", None), ("Beskrivning", "beskrivning"), ("Enhet", "enhet"), ("Metod", "metod"),
+        ("Förlängning", "forlangning"), ("Värde", "varde"))
+TAIL = (("Förlängda år", None), ("Källa", "kalla"), ("Anteckning", "anteckning"))
+LOCKED_HEADINGS = {"Nyckel", "Enhet", "Förlängda år"}
+
+
+def column_letter(index: int) -> str:
+    """0-based column index → Excel letters (0 → A, 26 → AA)."""
+    letters = ""
+    index += 1
+    while index:
+        index, rest = divmod(index - 1, 26)
+        letters = chr(65 + rest) + letters
+    return letters
+
+
+def cell_name(sheet: str, row: int, col: int) -> str:
+    """1-based row, 0-based column → ``makro!H7`` (sheet names with spaces are quoted)."""
+    quoted = f"'{sheet}'" if not sheet.replace("_", "").isalnum() else sheet
+    return f"{quoted}!{column_letter(col)}{row}"
+
+
+# --- writing -------------------------------------------------------------------------------
+
+def _years_of(raw: RawSet, horizon_years) -> list[int]:
+    years = {int(y) for y in horizon_years}
+    for part in raw.parts:
+        for entry in (part.data or {}).get("parametrar", {}).values():
+            if isinstance(entry, dict) and isinstance(entry.get("varden"), dict):
+                years.update(y for y in (as_year(k) for k in entry["varden"]) if y is not None)
+    return sorted(years)
+
+
+def _validation(spec, unit: str, method: str | None) -> dict | None:
+    """Excel data validation for one key's value cells, from the key catalogue's bounds."""
+    message = {"error_title": "Otillåtet värde", "error_type": "stop"}
+    if spec.unit == "text":
+        return {"validate": "list", "source": list(spec.choices),
+                "error_message": f"Välj en av {', '.join(spec.choices)}.", **message}
+    if spec.component and method == "per_invanare":
+        return {"validate": "decimal", "criteria": ">=", "value": 0,
+                "error_message": "Kronor per invånare kan inte vara negativt.", **message}
+    lo, hi = spec.error
+    if lo is None and hi is None:
+        return {"validate": "decimal", "criteria": "between", "value": -1e300, "maximum": 1e300,
+                "error_message": "Skriv ett tal.", **message}
+    kind = "integer" if spec.unit in ("ar", "antal_ar") else "decimal"
+    lo_s = -1e300 if lo is None else from_canonical(lo, unit)
+    hi_s = 1e300 if hi is None else from_canonical(hi, unit)
+    shown = f"{'−∞' if lo is None else f'{lo_s:g}'} till {'∞' if hi is None else f'{hi_s:g}'} {unit}"
+    return {"validate": kind, "criteria": "between", "value": lo_s, "maximum": hi_s,
+            "error_message": f"Möjliga värden: {shown}."[:255], **message}
+
+
+@dataclass
+class _Formats:
+    locked: Any
+    text: Any
+    number: Any
+    heading: Any
+    extended: Any
+    wrap: Any
+
+
+def _formats(wb) -> _Formats:
+    return _Formats(
+        locked=wb.add_format({"locked": True, "bg_color": "#F2F2F2"}),
+        text=wb.add_format({"locked": False}),
+        number=wb.add_format({"locked": False, "num_format": "General"}),
+        heading=wb.add_format({"locked": True, "bold": True, "bg_color": "#D9E1F2", "bottom": 1,
+                               "num_format": "0"}),
+        extended=wb.add_format({"locked": False, "bg_color": "#E2EFDA", "italic": True}),
+        wrap=wb.add_format({"locked": False, "text_wrap": True, "valign": "top"}),
+    )
+
+
+def _extended_years(aset, key: str) -> list[int]:
+    v = aset.values.get(key)
+    if v is None or v.extended is None:
+        return []
+    return [int(y) for y, e in zip(aset.years, v.extended) if e]
+
+
+def _write_sheet(wb, f: _Formats, part: RawPart, years: list[int], aset) -> None:
+    ws = wb.add_worksheet(part.topic)
+    ws.protect("", {"format_columns": True, "format_rows": True, "select_locked_cells": True,
+                    "select_unlocked_cells": True})
+    ws.write(0, 0, "Beskrivning", f.heading)
+    ws.write(0, 1, str(part.data.get("beskrivning", "")).strip(), f.wrap)
+    ws.write(1, 0, "Ändra i de vita cellerna och kör sedan om (flerarsprognos run --antaganden denna fil). "
+                   "Nycklar och enheter är låsta. Tom årscell = inget värde; grön = fylls av förlängningen.",
+             f.locked)
+    heads = [h for h, _ in LEAD] + years + [h for h, _ in TAIL]
+    for c, h in enumerate(heads):
+        ws.write(HEADER_ROW - 1, c, h, f.heading)
+    n_lead = len(LEAD)
+    widths = [34, 40, 16, 18, 12, 10] + [9] * len(years) + [14, 60, 30]
+    for c, w in enumerate(widths):
+        ws.set_column(c, c, w)
+    ws.freeze_panes(HEADER_ROW, 1)
+    for r, (key, entry) in enumerate(part.data["parametrar"].items(), start=HEADER_ROW):
+        _write_row(ws, f, r, str(key), entry, years, n_lead, _extended_years(aset, str(key)))
+
+
+def _write_row(ws, f: _Formats, r: int, key: str, entry: dict, years: list[int], n_lead: int,
+               extended: list[int]) -> None:
+    spec = SPECS[key]
+    unit = str(entry.get("enhet", ""))
+    method = entry.get("metod")
+    ws.write_string(r, 0, key, f.locked)
+    ws.write_string(r, 2, unit, f.locked)
+    for c, (_, name) in enumerate(LEAD[1:], start=1):
+        if name in ("enhet", "varde"):
+            continue
+        value = entry.get(name)
+        ws.write(r, c, "" if value is None else str(value).strip(), f.text)
+    if spec.component:
+        ws.data_validation(r, 3, r, 3, {"validate": "list", "source": list(UTJAMNING_METHODS)})
+    if not spec.by_year:
+        ws.write(r, n_lead - 1, entry.get("varde"), f.number)
+    else:
+        ws.write_blank(r, n_lead - 1, None, f.locked)
+        ws.data_validation(r, 4, r, 4, {"validate": "list", "source": list(EXTENSIONS)})
+    varden = entry.get("varden") if isinstance(entry.get("varden"), dict) else {}
+    by_year = {as_year(k): v for k, v in varden.items()}
+    for i, y in enumerate(years):
+        c = n_lead + i
+        if not spec.by_year:
+            ws.write_blank(r, c, None, f.locked)
+        else:
+            fmt = f.extended if y in extended else f.number
+            ws.write(r, c, by_year.get(y), fmt) if y in by_year else ws.write_blank(r, c, None, fmt)
+    rule = _validation(spec, unit, method)
+    if rule is not None:
+        cols = (n_lead - 1, n_lead - 1) if not spec.by_year else (n_lead, n_lead + len(years) - 1)
+        ws.data_validation(r, cols[0], r, cols[1], rule)
+    tail = n_lead + len(years)
+    ws.write_string(r, tail, _span(extended), f.locked)
+    ws.write(r, tail + 1, str(entry.get("kalla", "")).strip(), f.wrap)
+    ws.write(r, tail + 2, str(entry.get("anteckning", "") or "").strip(), f.text)
+
+
+def _span(years: list[int]) -> str:
+    if not years:
+        return ""
+    return str(years[0]) if len(years) == 1 else f"{years[0]}–{years[-1]}"
+
+
+def _write_info(wb, f: _Formats, source: Path, digest: str) -> None:
+    ws = wb.add_worksheet(INFO_SHEET)
+    ws.set_column(0, 0, 110)
+    lines = [
+        "Antagandena för flerårsprognosen, ett blad per antagandefil och en rad per nyckel.",
+        f"Skriven från {source} (antaganden {digest}).",
+        "Ändra värden, källor och beskrivningar i de vita cellerna. Nycklar, enheter och rubriker är låsta "
+        "(bladskyddet har inget lösenord; ta bort det under Granska om du behöver lägga till en årskolumn).",
+        "Tom årscell = inget värde det året. Gröna celler fylls av förlängningen (Förlängning = senaste: "
+        "det senast angivna värdet gäller också de följande åren); kolumnen Förlängda år visar vilka.",
+        "Kör sedan: flerarsprognos run --antaganden <denna fil>. Arbetsboken kontrolleras precis som "
+        "YAML-filerna; varje fel anges med blad, cell och nyckel.",
+        "Arbetsboken räknar ingenting själv: resultaten kommer först när modellen körs om.",
+    ]
+    for r, text in enumerate(lines):
+        ws.write(r, 0, text, f.heading if r == 0 else None)
+    ws.protect("")
+
+
+def write_workbook(source: Path | str, target: Path, problems: Problems | None = None) -> None:
+    """Write the (validated) assumption set at ``source`` to the workbook ``target``."""
+    import xlsxwriter
+
+    from flerarsprognos.io.assumptions import read_raw, validate_raw
+
+    own = problems if problems is not None else Problems()
+    raw = read_raw(source, own)
+    aset = validate_raw(raw, own)  # only a valid set is written
+    years = _years_of(raw, aset.years)
+    wb = xlsxwriter.Workbook(str(target), {"strings_to_numbers": False, "strings_to_formulas": False,
+                                           "strings_to_urls": False})
+    f = _formats(wb)
+    _write_info(wb, f, Path(source), aset.digest)
+    for part in raw.parts:
+        _write_sheet(wb, f, part, years, aset)
+    wb.close()
+
+
+# --- reading -------------------------------------------------------------------------------
+
+@dataclass
+class _Sheet:
+    name: str
+    rows: dict[str, int] = field(default_factory=dict)  # key → 1-based row
+    columns: dict[str, int] = field(default_factory=dict)  # entry key → 0-based column
+    years: dict[int, int] = field(default_factory=dict)  # year → 0-based column
+
+
+def _text(value: Any) -> Any:
+    if isinstance(value, str):
+        return value if value.strip() else None
+    return value
+
+
+def _read_header(ws_rows: list[tuple], sheet: _Sheet, token: str, problems: Problems) -> bool:
+    header = ws_rows[HEADER_ROW - 1] if len(ws_rows) >= HEADER_ROW else ()
+    known = {h: name for h, name in LEAD + TAIL}
+    for c, h in enumerate(header):
+        if h is None or (isinstance(h, str) and not h.strip()):
+            continue
+        label = h.strip() if isinstance(h, str) else h
+        year = as_year(label) if not isinstance(label, float) else (int(label) if label.is_integer() else None)
+        if isinstance(label, str) and label in known:
+            sheet.columns[known[label] or label] = c
+        elif year is not None and 1900 <= year <= 2200:
+            if year in sheet.years:
+                problems.error(f"{token}!{column_letter(c)}{HEADER_ROW}", None, f"året {year} finns i två kolumner")
+            sheet.years[year] = c
+        else:
+            problems.error(f"{token}!{column_letter(c)}{HEADER_ROW}", None,
+                           f"okänd kolumnrubrik '{h}' (väntade {', '.join(known)} och årtal)")
+    if "Nyckel" not in sheet.columns:
+        problems.error(token, None, f"rad {HEADER_ROW} ska vara rubrikraden (Nyckel, Beskrivning, Enhet, …, "
+                                    "årtalen, Källa); skriv arbetsboken med 'flerarsprognos antaganden --excel'")
+        return False
+    return True
+
+
+def _entry(row: tuple, sheet: _Sheet) -> dict:
+    def cell(c: int | None):
+        return _text(row[c]) if c is not None and c < len(row) else None
+
+    entry: dict[str, Any] = {}
+    for name in ("beskrivning", "enhet", "metod", "forlangning", "varde", "kalla", "anteckning"):
+        value = cell(sheet.columns.get(name))
+        if value is not None:
+            entry[name] = value
+    varden = {y: cell(c) for y, c in sheet.years.items() if cell(c) is not None}
+    spec = SPECS.get(str(cell(sheet.columns["Nyckel"])).strip())
+    if varden or (spec is not None and spec.by_year and spec.coverage not in ("gles", "gles_noll")):
+        entry["varden"] = varden
+    return entry
+
+
+def _read_sheet(ws, token: str, problems: Problems) -> tuple[dict | None, _Sheet]:
+    sheet = _Sheet(ws.title)
+    rows = [tuple(r) for r in ws.iter_rows(values_only=True)]
+    if not _read_header(rows, sheet, token, problems):
+        return None, sheet
+    description = rows[0][1] if rows and len(rows[0]) > 1 else None
+    params: dict[str, dict] = {}
+    key_col = sheet.columns["Nyckel"]
+    for r, row in enumerate(rows[HEADER_ROW:], start=FIRST_ROW):
+        key = _text(row[key_col]) if key_col < len(row) else None
+        if key is None:
+            if any(_text(v) is not None for v in row):
+                problems.error(f"{token}!{column_letter(key_col)}{r}", None, "rad med värden men utan nyckel")
+            continue
+        key = str(key).strip()
+        if key in params:
+            problems.error(f"{token}!{column_letter(key_col)}{r}", key,
+                           f"nyckeln förekommer två gånger (rad {sheet.rows[key]} och rad {r})")
+            continue
+        sheet.rows[key] = r
+        params[key] = _entry(row, sheet)
+    data = {"parametrar": params}
+    if _text(description) is not None:
+        data["beskrivning"] = description
+    return data, sheet
+
+
+def read_workbook(path: Path, problems: Problems) -> RawSet:
+    """A workbook written by :func:`write_workbook` (and edited) as the YAML reader's raw structure."""
+    import zipfile
+
+    path = Path(path)
+    if not path.is_file():
+        problems.error(path, None, "arbetsboken finns inte")
+        problems.raise_if_errors()
+    try:
+        import openpyxl
+
+        wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    except (zipfile.BadZipFile, KeyError, ValueError, OSError, TypeError) as exc:
+        problems.error(path, None, f"kan inte läsa arbetsboken (ingen giltig .xlsx-fil: {type(exc).__name__})")
+        problems.raise_if_errors()
+    parts: list[RawPart] = []
+    sheets: dict[str, _Sheet] = {}
+    try:
+        for ws in wb.worksheets:
+            if ws.title == INFO_SHEET:
+                continue
+            token = f"{path}, {cell_name(ws.title, 1, 0).split('!')[0]}"
+            data, sheet = _read_sheet(ws, token, problems)
+            sheets[token] = sheet
+            parts.append(RawPart(token, ws.title, data))
+    finally:
+        wb.close()
+    if not parts:
+        problems.error(path, None, "arbetsboken har inga blad med antaganden")
+        problems.raise_if_errors()
+    topics = {p.topic: p.file for p in parts}
+    return RawSet(path, [path], parts,
+                  missing_file=lambda topic: topics.get(topic, f"{path}, blad {topic} (saknas)"),
+                  locate=lambda p: locate(p, sheets))
+
+
+def locate(p: Problem, sheets: dict[str, _Sheet]) -> Problem:
+    """A problem found by the common validation, re-addressed to the cell it is about."""
+    sheet = sheets.get(p.file)
+    if sheet is None or not p.key:
+        return p
+    key, _, part = p.key.partition(".")
+    key = key.split("/")[0]
+    row = sheet.rows.get(key)
+    if row is None:
+        return p
+    col = _column_for(p, part, sheet, key)
+    return Problem(f"{p.file}!{column_letter(col)}{row}", p.key, p.message, p.year, p.severity)
+
+
+def _column_for(p: Problem, part: str, sheet: _Sheet, key: str) -> int:
+    c = sheet.columns
+    if part in c:
+        return c[part]
+    if p.year is not None and p.year in sheet.years:
+        return sheet.years[p.year]
+    message = p.message
+    if "enhet" in message and "enhet" in c and not message.startswith("värdet"):
+        return c["enhet"]
+    if "källa" in message and "kalla" in c:
+        return c["kalla"]
+    spec = SPECS.get(key)
+    if spec is not None and not spec.by_year and "varde" in c:
+        return c["varde"]
+    if spec is not None and spec.by_year and p.year is None and sheet.years and "värden per år" in message:
+        return min(sheet.years.values())
+    return c["Nyckel"]
