@@ -174,7 +174,7 @@ _RAM = "titel: T\nenhet: mnkr\nar: 2026\nnamnder:\n"
 BAD_RAM_FILES = [
     ("tom", b"", "filen är tom"),
     ("bara blanktecken", "  \n\n", "filen är tom"),
-    ("binär", bytes(range(256)), "kan inte läsa filen"),
+    ("binär", bytes(range(256)), "ingen textfil"),
     ("syntaxfel", "titel: [\n", "ogiltig YAML"),
     ("ingen tabell", "- 1\n- 2\n", "ska vara en tabell"),
     ("okänd nyckel", _RAM + "  - {namnd: A, ram: 1}\nextra: 1\n", "extra: okänd nyckel"),
