@@ -541,3 +541,13 @@ def test_workbook_inside_the_assumptions_or_onto_an_input_is_refused(assumptions
                                  "--excel", str(assumptions_copy / "x.xlsx")])
     assert result.exit_code == 2, result.output
     assert not (assumptions_copy / "x.xlsx").exists()
+
+
+def test_workbook_onto_another_input_is_refused(default_run, tmp_path):
+    """An outcome or sweep file given to export is an input too (export --utfall X --excel X)."""
+    outcome = tmp_path / "utfall.xlsx"
+    outcome.write_bytes(b"an outcome workbook")
+    with pytest.raises(InputError) as err:
+        write_workbook(outcome, default_run, inputs=[outcome])
+    assert "indatafil" in str(err.value)
+    assert outcome.read_bytes() == b"an outcome workbook"
