@@ -102,7 +102,8 @@ def write_workbook(path: Path, run, *, command: str = "", extras: Extras | None 
 
 def finish_sheet(book: Book, ws, protect: bool = True) -> None:
     """Print settings (and protection) for one sheet."""
-    ws.set_landscape()
+    if ws.get_name() != "Om körningen":
+        ws.set_landscape()
     ws.set_paper(9)  # A4
     ws.fit_to_pages(1, 0)  # all columns on one page width, as many pages down as needed
     ws.set_footer("&L&A&RSida &P av &N")
