@@ -31,7 +31,7 @@ CSS = """
 * { box-sizing: border-box; }
 html { -webkit-text-size-adjust: 100%%; }
 body { margin: 0; font-family: system-ui, -apple-system, "Segoe UI", Roboto, "DejaVu Sans", sans-serif;
-       color: var(--ink); background: #fff; line-height: 1.45; font-size: 16px; }
+       color: var(--ink); background: var(--page); line-height: 1.45; font-size: 16px; }
 main { max-width: 1040px; margin: 0 auto; padding: 16px; }
 header { border-bottom: 4px solid var(--accent); margin-bottom: 16px; }
 h1 { font-size: 1.7rem; margin: 0.2em 0; color: var(--accent); }
@@ -40,7 +40,7 @@ h3 { font-size: 1.05rem; margin: 1.2em 0 0.4em; }
 p.lead { font-size: 1.05rem; margin: 0.4em 0 1em; }
 .muted { color: var(--muted); font-size: 0.9rem; }
 .cards { display: grid; grid-template-columns: repeat(auto-fit, minmax(150px, 1fr)); gap: 12px; margin: 12px 0; }
-.card { border: 1px solid var(--line); border-radius: 8px; padding: 12px 14px; background: #fafbfd; }
+.card { border: 1px solid var(--line); border-radius: 8px; padding: 12px 14px; background: var(--card); }
 .card .label { font-size: 0.85rem; color: var(--muted); }
 .card .value { font-size: 1.6rem; font-weight: 700; font-variant-numeric: tabular-nums; }
 .card .value.neg { color: var(--bad); }
@@ -53,7 +53,7 @@ thead th { background: var(--head); text-align: right; position: sticky; top: 0;
 thead th:first-child, td:first-child, th[scope=row] { text-align: left; white-space: normal; min-width: 12em; }
 td { text-align: right; font-variant-numeric: tabular-nums; }
 tbody th { font-weight: 400; }
-tr.total td, tr.total th { font-weight: 700; border-top: 1.5px solid #888; }
+tr.total td, tr.total th { font-weight: 700; border-top: 1.5px solid var(--total); }
 td.neg { color: var(--neg); }
 td.ok { background: var(--good-bg); color: var(--good); }
 td.close { background: var(--close-bg); color: var(--close); }
