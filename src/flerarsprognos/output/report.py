@@ -39,10 +39,10 @@ h2 { font-size: 1.3rem; margin: 1.6em 0 0.5em; color: var(--accent); border-bott
 h3 { font-size: 1.05rem; margin: 1.2em 0 0.4em; }
 p.lead { font-size: 1.05rem; margin: 0.4em 0 1em; }
 .muted { color: var(--muted); font-size: 0.9rem; }
-.cards { display: grid; grid-template-columns: repeat(auto-fit, minmax(150px, 1fr)); gap: 12px; margin: 12px 0; }
+.cards { display: grid; grid-template-columns: repeat(auto-fit, minmax(165px, 1fr)); gap: 12px; margin: 12px 0; }
 .card { border: 1px solid var(--line); border-radius: 8px; padding: 12px 14px; background: var(--card); }
 .card .label { font-size: 0.85rem; color: var(--muted); }
-.card .value { font-size: 1.6rem; font-weight: 700; font-variant-numeric: tabular-nums; }
+.card .value { font-size: 1.5rem; font-weight: 700; font-variant-numeric: tabular-nums; white-space: nowrap; }
 .card .value.neg { color: var(--bad); }
 .table-wrap { overflow-x: auto; -webkit-overflow-scrolling: touch; margin: 8px 0 16px;
               border: 1px solid var(--line); border-radius: 6px; }
@@ -68,7 +68,8 @@ footer { margin-top: 32px; padding-top: 8px; border-top: 1px solid var(--line); 
 footer dl { display: grid; grid-template-columns: max-content 1fr; gap: 2px 12px; font-size: 0.85rem; }
 footer dt { color: var(--muted); } footer dd { margin: 0; overflow-wrap: anywhere; }
 @media (max-width: 600px) {
-  main { padding: 10px; } h1 { font-size: 1.35rem; } .card .value { font-size: 1.35rem; }
+  main { padding: 10px; } h1 { font-size: 1.35rem; } .card .value { font-size: 1.25rem; }
+  .cards { grid-template-columns: repeat(2, minmax(0, 1fr)); }
   table { font-size: 0.82rem; } th, td { padding: 4px 5px; }
   thead th:first-child, td:first-child, th[scope=row] { min-width: 7em; }
   td.goal { white-space: normal; }
