@@ -551,3 +551,11 @@ def test_workbook_onto_another_input_is_refused(default_run, tmp_path):
         write_workbook(outcome, default_run, inputs=[outcome])
     assert "indatafil" in str(err.value)
     assert outcome.read_bytes() == b"an outcome workbook"
+
+
+def test_markup_in_the_target_path_is_printed_as_text(tmp_path):
+    folder = tmp_path / "[red]x[/red]"
+    folder.mkdir()
+    result = runner.invoke(app, ["export", "--utan-kanslighet", "--excel", str(folder / "a.xlsx")])
+    assert result.exit_code == 0, result.output
+    assert "[red]x[/red]" in result.output.replace("\n", "")

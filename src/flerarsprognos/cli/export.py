@@ -181,7 +181,8 @@ def export_command(
     if csv_excel is not None:
         _write_excel_csv(csv_excel, outcome)
     n = len(outcome.sets)
-    console.print(f"Skrev {target} ({n} {'scenario' if n == 1 else 'scenarier'}, antaganden {outcome.base.digest}).")
+    console.print(f"Skrev {target} ({n} {'scenario' if n == 1 else 'scenarier'}, antaganden {outcome.base.digest}).",
+                  markup=False)
 
 
 def _other_inputs(*given) -> list[Path]:
@@ -196,7 +197,7 @@ def _write_excel_csv(directory: Path, outcome) -> None:
 
     check_not_an_input(directory, run_inputs(outcome), "--csv-excel")
     written = write_all(directory, csv_writers(outcome.result, excel=True))
-    console.print(f"Skrev {len(written)} CSV-filer för Excel till {directory}/.")
+    console.print(f"Skrev {len(written)} CSV-filer för Excel till {directory}/.", markup=False)
 
 
 PLOT_KINDS = ("resultat", "rur", "vattenfall", "tornado", "solfjader", "varmekarta")
@@ -272,7 +273,7 @@ def plot_command(
     directory.mkdir(parents=True, exist_ok=True)
     for k, fig in figures.items():
         path = plots.save_png(fig, directory / f"{k}.png")
-        console.print(f"Skrev {path}")
+        console.print(f"Skrev {path}", markup=False)
 
 
 def _unavailable(kind: str, what: str):
@@ -330,4 +331,4 @@ def report_command(
 
     write_report(target, build_report(outcome, command=command_line(), extras=extras),
                  inputs=[*run_inputs(outcome), *_other_inputs(svep)])
-    console.print(f"Skrev {target} (antaganden {outcome.base.digest}).")
+    console.print(f"Skrev {target} (antaganden {outcome.base.digest}).", markup=False)
