@@ -291,10 +291,10 @@ def allocate_command(
     quiet: bool = typer.Option(False, "--quiet", "-q", help="Skriv inga tabeller, bara var filerna hamnade."),
 ):
     from flerarsprognos.problems import Problems
-    from flerarsprognos.utfall.ramar import read_frames
+    from flerarsprognos.utfall.ramar import read_ramfil
 
     problems = Problems()
-    alloc = read_frames(file, assumptions, problems)
+    alloc = read_ramfil(file, assumptions, problems)
     if next_year:
         _next_year(alloc, file, assumptions, out, problems)
         return
@@ -314,14 +314,14 @@ def _print_ramar(alloc) -> None:
     from flerarsprognos.output import fmt
     from flerarsprognos.utfall.ramar import buildup_frame, ramar_frame
 
-    d = 0 if alloc.step >= 1 else 1
+    d = 0 if alloc.precision >= 1 else 1
     t = Table(title=f"{alloc.title} (mnkr)", title_justify="left", show_edge=False, header_style="bold")
     for h in ("Nämnd", f"Ram {alloc.year - 1}", f"Ram {alloc.year}", "Förändring"):
         t.add_column(h, justify="left" if h == "Nämnd" else "right")
     for rec in ramar_frame(alloc).itertuples(index=False):
         t.add_row(rec.namnd, fmt.mnkr(rec.foregaende_ram, d), fmt.mnkr(rec.ram, d), fmt.mnkr(rec.forandring, d))
     console.print(t)
-    for fr in alloc.frames:
+    for fr in alloc.ramar:
         b = buildup_frame(fr, alloc.year)
         if b.empty:
             continue
@@ -346,8 +346,8 @@ def _write_ramar(alloc, target: Path, no_plot: bool) -> list[Path]:
     from flerarsprognos.output.files import table_csv, write_all
     from flerarsprognos.utfall.ramar import buildup_frame, ramar_frame, waterfall
 
-    buildups = [buildup_frame(fr, alloc.year) for fr in alloc.frames if fr.previous is not None]
-    omraden = [fr.omraden.assign(namnd=fr.namnd) for fr in alloc.frames if fr.omraden is not None]
+    buildups = [buildup_frame(fr, alloc.year) for fr in alloc.ramar if fr.previous is not None]
+    omraden = [fr.omraden.assign(namnd=fr.namnd) for fr in alloc.ramar if fr.omraden is not None]
     files = {
         "ramar.csv": table_csv(ramar_frame(alloc)),
         "kontroll.csv": table_csv(pd.DataFrame({"anmarkning": alloc.findings}, columns=["anmarkning"])),
@@ -356,7 +356,7 @@ def _write_ramar(alloc, target: Path, no_plot: bool) -> list[Path]:
         files["uppbyggnad.csv"] = table_csv(pd.concat(buildups, ignore_index=True))
     if omraden:
         files["omraden.csv"] = table_csv(pd.concat(omraden, ignore_index=True))
-    for fr in (alloc.frames if not no_plot else []):
+    for fr in (alloc.ramar if not no_plot else []):
         if fr.previous is None:
             continue
         slug = re.sub(r"[^a-z0-9]+", "_", fr.namnd.lower().replace("å", "a").replace("ä", "a").replace("ö", "o"))
@@ -452,7 +452,7 @@ def _next_year(alloc, file: Path, assumptions, out, problems) -> None:
     import yaml
 
     from flerarsprognos.output import fmt
-    from flerarsprognos.utfall.ramar import _plan_nettokostnad, next_year, ramar_frame, read_frames
+    from flerarsprognos.utfall.ramar import _plan_nettokostnad, next_year, ramar_frame, read_ramfil
     from flerarsprognos.output.files import table_csv, write_all
 
     content = next_year(alloc)
@@ -460,11 +460,11 @@ def _next_year(alloc, file: Path, assumptions, out, problems) -> None:
     with tempfile.TemporaryDirectory() as d:
         draft_path = Path(d) / f"ramar_{alloc.year + 1}.yaml"
         draft_path.write_text(text, encoding="utf-8")
-        draft = read_frames(draft_path, assumptions, problems, check_plan=False)
+        draft = read_ramfil(draft_path, assumptions, problems, check_plan=False)
     target = out_dir_for(out, f"ramar_{file.stem}")
-    for fr in draft.frames:
-        console.print(f"{fr.namnd}: {fmt.mnkr(fr.previous, 1)} + {fmt.mnkr(fr.steps[0].amount, 1)} "
-                      f"({fr.steps[0].how}) = {fmt.mnkr(fr.ram, 1)} mnkr", soft_wrap=True)
+    for fr in draft.ramar:
+        console.print(f"{fr.namnd}: {fmt.mnkr(fr.previous, 1)} + {fmt.mnkr(fr.forandringar[0].amount, 1)} "
+                      f"({fr.forandringar[0].how}) = {fmt.mnkr(fr.ram, 1)} mnkr", soft_wrap=True)
     console.print(f"Summa {alloc.year + 1}: {fmt.mnkr(draft.total, 1)} mnkr.")
     if alloc.whole_region:
         plan = _plan_nettokostnad(assumptions, alloc.year + 1, str(file), problems)
