@@ -1,4 +1,4 @@
-"""Nämnd ramar (nettokostnadsramar, DOMAIN.md §4): data, build-up and checks.
+"""Nämnd ramar (nettokostnadsramar, docs/utfall.md, `allocate`): data, build-up and checks.
 
 A ramar file (YAML, documented in ``docs/utfall.md``) holds each nämnd's ram for a year,
 either as a figure or built from the previous year's ram:
