@@ -277,3 +277,15 @@ def test_compare_old_option_spellings(tmp_path):
     r = CliRunner().invoke(app, ["compare", "--outcome", str(EXAMPLES / "hsn_2024.csv"), "--year", "2024",
                                  "--out", str(tmp_path / "o"), "-q"])
     assert r.exit_code == 0, r.output
+
+
+def test_compare_replaces_only_its_own_files(tmp_path):
+    out = tmp_path / "o"
+    args = ["compare", "--utfall", str(EXAMPLES / "hsn_2024.csv"), "--out", str(out), "-q",
+            "--excel", str(tmp_path / "jamforelse.xlsx")]
+    assert CliRunner().invoke(app, args).exit_code == 0
+    assert CliRunner().invoke(app, args).exit_code == 0  # its own files: replaced
+    (tmp_path / "egen.xlsx").write_bytes(b"en annans bok")
+    r = CliRunner().invoke(app, [*args[:-1], str(tmp_path / "egen.xlsx")])
+    assert r.exit_code == 2 and "egen.xlsx" in r.output
+    assert (tmp_path / "egen.xlsx").read_bytes() == b"en annans bok"

@@ -237,3 +237,24 @@ def test_lpik_is_the_models_cost_index():
 
     assert lpik(0.034, 0.02, 0.55) == pytest.approx(float(cost_index_growth(np.array([0.034]), np.array([0.02]), 0.55)[0]))
     assert lpik(0.034, 0.02, 0.55) == pytest.approx(0.55 * 0.034 + 0.45 * 0.02)
+
+
+def test_allocate_never_replaces_a_file_it_did_not_write(tmp_path, monkeypatch):
+    import shutil
+
+    work = tmp_path / "w"
+    work.mkdir()
+    shutil.copy(RAMAR / "hsn_ram_2026.yaml", work / "ram.yaml")
+    monkeypatch.chdir(work)
+    r = CliRunner().invoke(app, ["allocate", "ram.yaml", "--out", ".", "--no-plot"])
+    assert r.exit_code == 2 and "innehåller indata" in r.output
+    out = tmp_path / "ut"
+    out.mkdir()
+    (out / "ramar.csv").write_text("mina egna siffror", encoding="utf-8")
+    r = CliRunner().invoke(app, ["allocate", "ram.yaml", "--out", str(out), "--no-plot"])
+    assert r.exit_code == 2 and "ramar.csv" in r.output
+    assert (out / "ramar.csv").read_text(encoding="utf-8") == "mina egna siffror"
+    out2 = tmp_path / "ut2"
+    for _ in range(2):  # its own files: written again
+        r = CliRunner().invoke(app, ["allocate", "ram.yaml", "--out", str(out2), "--no-plot"])
+        assert r.exit_code == 0, r.output

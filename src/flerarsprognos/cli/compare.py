@@ -177,7 +177,8 @@ def _comparison(outcome_file, plans: list, year: int | None, strict: bool, probl
 
 
 def _write_comparison(comparison, target: Path, excel: Path | None) -> list[Path]:
-    from flerarsprognos.output.files import atomic_path, table_csv, write_all
+    from flerarsprognos.io.guard import record_written
+    from flerarsprognos.output.files import atomic_path, table_csv
     from flerarsprognos.utfall import compare as cmp
 
     files = {
@@ -192,12 +193,36 @@ def _write_comparison(comparison, target: Path, excel: Path | None) -> list[Path
         files["prognosprecision.csv"] = table_csv(comparison.accuracy)
         files["prognosprecision_detalj.csv"] = table_csv(comparison.accuracy_detail)
     files["kommando.txt"] = _text(command_line() + "\n")
+    _check_replace(target, list(files), excel)
     if excel is None:
-        return write_all(target, files)
+        return _write_recorded(target, files)
     with atomic_path(excel) as tmp:  # the workbook is renamed only if the CSV files were written too
         cmp.write_workbook(tmp, comparison)
-        written = write_all(target, files)
+        written = _write_recorded(target, files)
+    record_written(excel.parent, [excel.name])
     console.print(f"Skrev {excel}.")
+    return written
+
+
+def _check_replace(target: Path, names: list[str], excel: Path | None = None) -> None:
+    """Files of the same name that the tool did not write are never replaced (an error)."""
+    from flerarsprognos.io.guard import check_replace
+    from flerarsprognos.problems import Problems
+
+    problems = Problems()
+    check_replace(target, names, problems, "--out")
+    if excel is not None:
+        check_replace(excel.parent, [excel.name], problems, "--excel")
+    problems.raise_if_errors()
+
+
+def _write_recorded(target: Path, files: dict) -> list[Path]:
+    """Write the files atomically and list them in the directory's manifest."""
+    from flerarsprognos.io.guard import record_written
+    from flerarsprognos.output.files import write_all
+
+    written = write_all(target, files)
+    record_written(target, list(files))
     return written
 
 
@@ -295,6 +320,7 @@ def allocate_command(
 
     problems = Problems()
     alloc = read_ramfil(file, assumptions, problems)
+    _check_targets(out_dir_for(out, f"ramar_{file.stem}"), None, [file, assumptions])
     if next_year:
         _next_year(alloc, file, assumptions, out, problems)
         return
@@ -343,7 +369,7 @@ def _write_ramar(alloc, target: Path, no_plot: bool) -> list[Path]:
 
     import pandas as pd
 
-    from flerarsprognos.output.files import table_csv, write_all
+    from flerarsprognos.output.files import table_csv
     from flerarsprognos.utfall.ramar import buildup_frame, ramar_frame, waterfall
 
     buildups = [buildup_frame(fr, alloc.year) for fr in alloc.ramar if fr.previous is not None]
@@ -369,7 +395,8 @@ def _write_ramar(alloc, target: Path, no_plot: bool) -> list[Path]:
             plt.close(fig)
 
         files[f"vattenfall_{slug.strip('_')}.png"] = write_png
-    return write_all(target, files)
+    _check_replace(target, list(files))
+    return _write_recorded(target, files)
 
 
 @app.command("rebase", help="Ombasera flerårsplanen på senaste utfallet: en ny antagandekatalog med utfallsåret "
@@ -453,7 +480,7 @@ def _next_year(alloc, file: Path, assumptions, out, problems) -> None:
 
     from flerarsprognos.output import fmt
     from flerarsprognos.utfall.ramar import _plan_nettokostnad, next_year, ramar_frame, read_ramfil
-    from flerarsprognos.output.files import table_csv, write_all
+    from flerarsprognos.output.files import table_csv
 
     content = next_year(alloc)
     text = yaml.safe_dump(content, allow_unicode=True, sort_keys=False, width=100)
@@ -472,7 +499,9 @@ def _next_year(alloc, file: Path, assumptions, out, problems) -> None:
         console.print(f"Planens verksamhetens nettokostnader {alloc.year + 1}: {fmt.mnkr(plan, 1)} mnkr; "
                       f"att fördela som tillskott, satsningar eller effektivisering: {fmt.mnkr(plan - draft.total, 1)} "
                       "mnkr (ramfilen ger fel tills summan stämmer).")
-    written = write_all(target, {f"ramar_{alloc.year + 1}.yaml": lambda p: p.write_text(text, encoding="utf-8"),
-                                 f"ramar_{alloc.year + 1}.csv": table_csv(ramar_frame(draft))})
+    files = {f"ramar_{alloc.year + 1}.yaml": lambda p: p.write_text(text, encoding="utf-8"),
+             f"ramar_{alloc.year + 1}.csv": table_csv(ramar_frame(draft))}
+    _check_replace(target, list(files))
+    written = _write_recorded(target, files)
     console.print(f"Skrev {len(written)} filer till {target}/: redigera ramar_{alloc.year + 1}.yaml och kör "
                   f"flerarsprognos allocate på den.", soft_wrap=True)
