@@ -77,3 +77,90 @@ def test_open_deficits_are_regained_before_reserving():
 def test_use_condition_is_data():
     rows = run_years([-100, -100], rur=500, use_always=False, su_growth=[0.05, 0.02])
     assert col(rows, "anvandning_av_resultatutjamningsreserv") == pytest.approx([0, 100])
+
+
+# --- the opening ledger, synnerliga skäl and the RUR trigger (issue 10, items 5 and 6) -----------
+
+from flerarsprognos.io.params import build_params  # noqa: E402
+from flerarsprognos.model.engine import project  # noqa: E402
+from flerarsprognos.problems import Problems  # noqa: E402
+from flerarsprognos.runner import load_sets  # noqa: E402
+
+
+def _run_with(**changes):
+    """The default with assumption values replaced: {key: {year: value}} or {key: scalar}."""
+    base, _ = load_sets(None, [], Problems())
+    aset = base.copy("test")
+    for key, new in changes.items():
+        v = aset.values[key]
+        if isinstance(new, dict):
+            data = np.array(v.data, dtype=float)
+            years = list(v.years) if v.spec.history else list(aset.years)
+            for y, x in new.items():
+                data[years.index(y)] = x
+            v.data = data
+        else:
+            v.data = new
+    return project(build_params([aset], base)).sel(scenario="test")
+
+
+def test_opening_deficit_is_in_the_ledger_with_its_deadline():
+    # 157 mnkr open from 2022 (RUR used up that year): to be regulated by the end of 2025.
+    res = _run_with(balanskravsunderskott_ingaende={2022: 157.0})
+    bk = res["balanskrav"]
+    row = lambda post: bk.sel(bk_post=post).values  # noqa: E731
+    assert row("balanskravsunderskott_fran_tidigare_ar")[0] == pytest.approx(-157.0)
+    # 2023–2024: RUR covers the plan's deficits, the year's balanskravsresultat is 0, nothing regained
+    assert row("oreglerat_underskott")[:2] == pytest.approx([157.0, 157.0])
+    # 2025: the year's balanskravsresultat (the result 147) regains 147 of it; 10 is late (2022 + 3)
+    bkr_2025 = row("arets_balanskravsresultat")[2]
+    assert bkr_2025 > 0
+    left = 157.0 - bkr_2025
+    assert row("oreglerat_underskott")[2] == pytest.approx(left)
+    assert row("underskott_for_sent_aterstallt")[:3] == pytest.approx([0.0, 0.0, left])
+    assert res["mal_uppfyllt"].sel(mal="balanskrav").values[2] == 0.0
+
+
+def test_opening_deficit_older_than_three_years_is_late_at_once():
+    res = _run_with(balanskravsunderskott_ingaende={2019: 50.0})
+    late = res["balanskrav"].sel(bk_post="underskott_for_sent_aterstallt").values
+    assert late[0] == pytest.approx(50.0)
+
+
+def test_synnerliga_skal_row_and_goal():
+    # 2023 without RUR: a deficit of 278; fullmäktige exempts 200 with synnerliga skäl
+    res = _run_with(rur_ingaende=0.0, synnerliga_skal={2023: 200.0})
+    bk = res["balanskrav"].sel(year=2023)
+    assert float(bk.sel(bk_post="synnerliga_skal")) == pytest.approx(200.0)
+    assert float(bk.sel(bk_post="oreglerat_underskott")) == pytest.approx(
+        -float(bk.sel(bk_post="arets_balanskravsresultat")) - 200.0)
+    # the whole deficit exempted: not a missed balanskrav
+    deficit = -float(_run_with(rur_ingaende=0.0)["balanskrav"].sel(year=2023, bk_post="arets_balanskravsresultat"))
+    res = _run_with(rur_ingaende=0.0, synnerliga_skal={2023: deficit})
+    assert float(res["mal_uppfyllt"].sel(mal="balanskrav", year=2023)) == 1.0
+    assert float(res["balanskrav"].sel(year=2023, bk_post="oreglerat_underskott")) == pytest.approx(0.0, abs=1e-9)
+
+
+def test_synnerliga_skal_beyond_the_year_exempt_earlier_deficits_oldest_first():
+    rows = run_years([-100, -50, 0, 0], synnerliga=[0, 50, 120, 0])
+    # 2024: 50 exempts that year's own deficit; 2025: 120 exempts 2023's 100 … but only 100 is open
+    assert col(rows, "synnerliga_skal") == pytest.approx([0, 50, 100, 0])
+    assert col(rows, "oreglerat_underskott") == pytest.approx([100, 100, 0, 0])
+
+
+def test_rur_trigger_uses_the_ten_year_average_of_the_history():
+    from flerarsprognos.model.balanskrav import rur_trigger_average
+    from flerarsprognos.model.inputs import Inputs
+
+    base, _ = load_sets(None, [], Problems())
+    p = Inputs(build_params([base], base))
+    hist = np.asarray(base.values["skatteunderlag_historik"].data)
+    years = list(base.values["skatteunderlag_historik"].years)
+    su = np.full(p.shape, 0.03)
+    avg = rur_trigger_average(p, su)
+    # 2023: the mean of 2013–2022 as given in makro.yaml
+    expected_2023 = np.nanmean(hist[years.index(2013):years.index(2022) + 1])
+    assert avg[0, 0] == pytest.approx(expected_2023)
+    # 2024: 2014–2022 and the forecast's 2023 (3 %)
+    expected_2024 = (np.nansum(hist[years.index(2014):years.index(2022) + 1]) + 0.03) / 10
+    assert avg[0, 1] == pytest.approx(expected_2024)

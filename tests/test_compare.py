@@ -171,7 +171,7 @@ def test_forecast_accuracy_by_horizon(tmp_path):
 def test_cli_compare_hsn_prints_deviations_findings_and_commentary(tmp_path):
     out = tmp_path / "ut"
     xlsx = tmp_path / "pmu.xlsx"
-    r = CliRunner().invoke(app, ["compare", "--outcome", str(EXAMPLES / "hsn_2024.csv"), "--out", str(out),
+    r = CliRunner().invoke(app, ["compare", "--utfall", str(EXAMPLES / "hsn_2024.csv"), "--out", str(out),
                                  "--excel", str(xlsx)])
     assert r.exit_code == 0, r.output
     text = plain(r.output)
@@ -194,7 +194,7 @@ def test_cli_compare_hsn_prints_deviations_findings_and_commentary(tmp_path):
 
 def test_cli_strict_turns_findings_into_errors(tmp_path):
     out = tmp_path / "ut"
-    r = CliRunner().invoke(app, ["compare", "--outcome", str(EXAMPLES / "hsn_2024.csv"), "--out", str(out), "--strict"])
+    r = CliRunner().invoke(app, ["compare", "--utfall", str(EXAMPLES / "hsn_2024.csv"), "--out", str(out), "--strict"])
     assert r.exit_code == 2
     assert "rad 11, kolumn angiven_avvikelse" in r.output
     assert not out.exists()
@@ -203,7 +203,7 @@ def test_cli_strict_turns_findings_into_errors(tmp_path):
 def test_cli_plan_without_the_outcome_year_is_an_error(tmp_path):
     p = tmp_path / "u.csv"
     p.write_text("# enhet: mnkr\nrad;ar;utfall\narets_resultat;2031;10\n", encoding="utf-8")
-    r = CliRunner().invoke(app, ["compare", "--outcome", str(p), "--plan", "standard", "--out", str(tmp_path / "o")])
+    r = CliRunner().invoke(app, ["compare", "--utfall", str(p), "--plan", "standard", "--out", str(tmp_path / "o")])
     assert r.exit_code == 2
     assert "har inget år 2031" in r.output
 
@@ -221,7 +221,7 @@ def test_cli_budget_files_as_plan_vintages(tmp_path):
     v2.write_text("# enhet: mnkr\n# niva: namnd\n# organisation: HSN\n# tecken: kostnader_positiva\n# basar: 2025\n"
                   "rad;ar;budget\nverksamhetens_nettokostnader;2025;9 045\n", encoding="utf-8")
     out = tmp_path / "ut"
-    r = CliRunner().invoke(app, ["compare", "--outcome", str(outcome), "--plan", str(v2), "--plan", str(v1),
+    r = CliRunner().invoke(app, ["compare", "--utfall", str(outcome), "--plan", str(v2), "--plan", str(v1),
                                  "--out", str(out)])
     assert r.exit_code == 0, r.output
     df = pd.read_csv(out / "plan_mot_utfall.csv")
@@ -234,21 +234,20 @@ def test_cli_budget_files_as_plan_vintages(tmp_path):
 
 
 def test_outcome_su_growth_is_not_moved_again_by_outcome_wages(tmp_path):
-    from flerarsprognos.utfall.compare import with_outcome_macro
+    from flerarsprognos.utfall.makro import with_outcome_macro
     from flerarsprognos.io.assumptions import load_assumptions
-    from flerarsprognos.model.engine import project
-    from flerarsprognos.io.params import build_params
     from flerarsprognos.paths import default_assumptions_dir
+    from flerarsprognos.runner import run_sets
 
     p = tmp_path / "makro.csv"
     p.write_text("# niva: region\nrad;ar;utfall;enhet\nskatteunderlag_forandring;2024;5,0;procent\n"
                  "loneokning;2024;4,3;procent\nkpi;2023;8,5;procent\n", encoding="utf-8")
     base = load_assumptions(default_assumptions_dir())
     macro_set, rows = with_outcome_macro(base, read_outcome(p))
-    res = project(build_params([base, macro_set], base))
+    res = run_sets(base, [base, macro_set]).result
     g = res["skatteunderlag_forandring_effektiv"].sel(scenario="utfallets_makro", year=2024)
     assert float(g) == pytest.approx(0.05)  # the outcome, not 5,0 % plus the wage and price links
-    assert {r["nyckel"] for r in rows} == {"skatteunderlag_forandring", "loneokning", "kpi"}
+    assert set(rows["nyckel"]) == {"skatteunderlag_forandring", "loneokning", "kpi"}
 
 
 def test_change_reads_the_same_whatever_the_files_sign_convention():
@@ -259,3 +258,34 @@ def test_change_reads_the_same_whatever_the_files_sign_convention():
     assert rk.loc["lamnade_bidrag", "forandring_procent"] == pytest.approx(-7 / 24)
     hsn = plan_mot_utfall_frame(compare(read_outcome(EXAMPLES / "hsn_2024.csv"))).set_index("rad")
     assert hsn.loc["personalkostnader", "forandring"] == pytest.approx(194.1)
+
+
+def test_compare_refuses_to_write_over_its_input(tmp_path):
+    import shutil
+
+    p = tmp_path / "hsn.csv"
+    shutil.copy(EXAMPLES / "hsn_2024.csv", p)
+    before = p.read_bytes()
+    r = CliRunner().invoke(app, ["compare", "--utfall", str(p), "--excel", str(p), "--out", str(tmp_path / "o")])
+    assert r.exit_code == 2 and "indata" in r.output
+    r = CliRunner().invoke(app, ["compare", "--utfall", str(p), "--out", str(tmp_path)])
+    assert r.exit_code == 2 and "innehåller indata" in r.output
+    assert p.read_bytes() == before and not (tmp_path / "o").exists()
+
+
+def test_compare_old_option_spellings(tmp_path):
+    r = CliRunner().invoke(app, ["compare", "--outcome", str(EXAMPLES / "hsn_2024.csv"), "--year", "2024",
+                                 "--out", str(tmp_path / "o"), "-q"])
+    assert r.exit_code == 0, r.output
+
+
+def test_compare_replaces_only_its_own_files(tmp_path):
+    out = tmp_path / "o"
+    args = ["compare", "--utfall", str(EXAMPLES / "hsn_2024.csv"), "--out", str(out), "-q",
+            "--excel", str(tmp_path / "jamforelse.xlsx")]
+    assert CliRunner().invoke(app, args).exit_code == 0
+    assert CliRunner().invoke(app, args).exit_code == 0  # its own files: replaced
+    (tmp_path / "egen.xlsx").write_bytes(b"en annans bok")
+    r = CliRunner().invoke(app, [*args[:-1], str(tmp_path / "egen.xlsx")])
+    assert r.exit_code == 2 and "egen.xlsx" in r.output
+    assert (tmp_path / "egen.xlsx").read_bytes() == b"en annans bok"

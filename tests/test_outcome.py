@@ -22,6 +22,10 @@ EXAMPLES = Path(__file__).resolve().parents[1] / "examples" / "utfall"
     ("8 022 169", None, 8022169.0),
     ("9149.7", ".", 9149.7),
     ("1,234", ",", 1.234),
+    ("1.873,8", None, 1873.8),          # as Swedish sources print it: point between thousands
+    ("1.873,8", ",", 1873.8),
+    ("-12.345.678", None, -12345678.0),  # two groups: the points can only be thousands
+    ("1\u202f873,8", None, 1873.8),      # narrow no-break space
     ("3,6 %", ",", None),  # a percent sign in an amount column
 ])
 def test_parse_number_reads_swedish_formats(text, mark, expected):
@@ -34,7 +38,9 @@ def test_parse_number_reads_swedish_formats(text, mark, expected):
 
 
 @pytest.mark.parametrize("text, mark, fragment", [
-    ("1.873,8", ",", "både punkt och komma"),
+    ("1,873.8", ",", "både punkt och komma"),
+    ("1.873,8", ".", "punkt mellan tusental men filens övriga tal har decimalpunkt"),
+    ("1.87,3", None, "både punkt och komma"),
     ("1,234", None, "tvetydigt"),
     ("1.234", ",", "tvetydigt"),
     ("59 93,3", ",", "tusental"),
@@ -92,7 +98,7 @@ def test_every_problem_is_reported_at_once_with_its_cell(tmp_path):
         "personalkostnader;2024;5 993,3;5 486,7;mnkr\n"
         "personalkostnader;2024;5 993,3;5 486,7;mnkr\n"       # duplicate
         "lakemedel;2024;1 419 000;1 354 900;tkr\n"            # tkr mixed with mnkr
-        "material_och_varor;2024;1.873,8;;mnkr\n"             # both separators
+        "material_och_varor;2024;1,873.8;;mnkr\n"             # English separators
         "avskrivningar;20x4;141,4;140,5;mnkr\n"               # not a year
     ))
     with pytest.raises(InputError) as exc:
@@ -100,7 +106,7 @@ def test_every_problem_is_reported_at_once_with_its_cell(tmp_path):
     text = "\n".join(str(x) for x in exc.value.problems)
     assert "rad 7, kolumn rad: raden finns redan (rad 6)" in text
     assert "rad 8, kolumn enhet: filen blandar tkr och mnkr" in text
-    assert "rad 9, kolumn utfall: '1.873,8' har både punkt och komma" in text
+    assert "rad 9, kolumn utfall: '1,873.8' har både punkt och komma" in text
     assert "rad 10, kolumn ar: året '20x4' är inget årtal" in text
 
 
@@ -126,7 +132,7 @@ def test_mixed_decimal_marks_are_rejected_naming_both_cells(tmp_path):
 def test_cli_bad_outcome_exits_2_and_writes_nothing(tmp_path):
     p = _write(tmp_path, "# enhet: mnkr\nrad;ar;utfall\narets_resultat;2024;1,234\n")
     out = tmp_path / "ut"
-    r = CliRunner().invoke(app, ["compare", "--outcome", str(p), "--out", str(out)])
+    r = CliRunner().invoke(app, ["compare", "--utfall", str(p), "--out", str(out)])
     assert r.exit_code == 2
     assert "tvetydigt" in r.output
     assert "Traceback" not in r.output
@@ -161,3 +167,117 @@ def test_comma_separated_file_with_quoted_decimal_commas(tmp_path):
     o = read_outcome(p)
     assert o.title == "HSN, utfall 2024"
     assert o.rows[0].utfall == pytest.approx(-12.5)
+
+
+def test_dot_thousands_in_a_file_with_decimal_points_names_the_cell(tmp_path):
+    p = _write(tmp_path, "# enhet: mnkr\n# niva: region\nrad;ar;utfall;budget\n"
+                         "verksamhetens_intakter;2024;1.873,8;1800.5\n")
+    with pytest.raises(InputError) as exc:
+        read_outcome(p)
+    assert "rad 4, kolumn" in str(exc.value)
+
+
+def test_the_regionstyrelse_figure_as_printed_reads_as_the_spaced_one(tmp_path):
+    head = "# enhet: mnkr\n# tecken: kostnader_positiva\n# niva: namnd\n# organisation: RS\nrad;ar;utfall\n"
+    a = read_outcome(_write(tmp_path, head + "verksamhetens_kostnader;2024;1.873,8\n", "a.csv"))
+    b = read_outcome(_write(tmp_path, head + "verksamhetens_kostnader;2024;1 873,8\n", "b.csv"))
+    assert a.rows[0].utfall == b.rows[0].utfall == pytest.approx(-1873.8)
+    assert a.precision == b.precision
+
+
+# ----------------------------------------------------------------------------------------
+# Bad outcome files: each a clear message naming file, row/cell and column; exit 2; nothing written
+# ----------------------------------------------------------------------------------------
+
+_H = "# enhet: mnkr\n# niva: region\nrad;ar;utfall\n"
+BAD_FILES = [
+    # (case, file name, content (str or bytes), fragment of the message)
+    ("tom", "u.csv", b"", "filen är tom"),
+    ("bara blanktecken", "u.csv", "  \n\t\n", "filen är tom"),
+    ("binär", "u.csv", bytes(range(256)) * 4, "ingen textfil"),
+    ("zip som csv", "u.csv", b"PK\x03\x04" + b"\x00" * 40, "Excel- eller zipfil"),
+    ("trasig xlsx", "u.xlsx", b"inte en excelfil", "kan inte läsa Excelfilen"),
+    ("fel filtyp", "u.json", "{}", "okänd filtyp"),
+    ("kolumn ar saknas", "u.csv", "# enhet: mnkr\nrad;utfall\nverksamhetens_intakter;100\n",
+     "rad 2: tabellrubriken saknar kolumnen 'ar'"),
+    ("kolumn rad saknas", "u.csv", "# enhet: mnkr\nar;utfall\n2024;100\n", "rad 2: tabellrubriken saknar kolumnen 'rad'"),
+    ("utfall saknas", "u.csv", "# enhet: mnkr\nrad;ar;budget\nverksamhetens_intakter;2024;100\n",
+     "rad 2: kolumnen 'utfall' saknas"),
+    ("ingen rubrik", "u.csv", "bara text\nutan tabell\n", "hittar ingen tabellrubrik"),
+    ("text i talcell", "u.csv", _H + "verksamhetens_intakter;2024;hundra\n", "rad 4, kolumn utfall: 'hundra' är inget tal"),
+    ("NaN", "u.csv", _H + "verksamhetens_intakter;2024;NaN\n", "rad 4, kolumn utfall: 'NaN' är inget tal"),
+    ("inf", "u.csv", _H + "verksamhetens_intakter;2024;inf\n", "rad 4, kolumn utfall: 'inf' är inget tal"),
+    ("1e400", "u.csv", _H + "verksamhetens_intakter;2024;1e400\n", "rad 4, kolumn utfall"),
+    ("orimligt stort", "u.csv", _H + "verksamhetens_intakter;2024;999 999 999 999\n",
+     "rad 4, kolumn utfall: beloppet 999 999 999 999 mnkr är orimligt stort"),
+    ("orimligt stort i tkr", "u.csv", "# enhet: tkr\n# niva: region\nrad;ar;utfall\n"
+     "verksamhetens_intakter;2024;2 000 000 000 000\n", "orimligt stort"),
+    ("blandade enheter", "u.csv", "# niva: region\nrad;ar;utfall;enhet\nverksamhetens_intakter;2024;100;mnkr\n"
+     "skatteintakter;2024;100000;tkr\n", "rad 4, kolumn enhet: filen blandar tkr och mnkr"),
+    ("okänd enhet", "u.csv", "# enhet: kronor\nrad;ar;utfall\narets_resultat;2024;1\n", "rad 1: enheten 'kronor'"),
+    ("dubblerad rad", "u.csv", _H + "verksamhetens_intakter;2024;100\nverksamhetens_intakter;2024;100\n",
+     "rad 5, kolumn rad: raden finns redan (rad 4)"),
+    ("dubblerad kolumn", "u.csv", "# enhet: mnkr\nrad;ar;utfall;utfall\narets_resultat;2024;1;2\n",
+     "kolumnen 'utfall' finns två gånger"),
+    ("inget årtal", "u.csv", _H + "verksamhetens_intakter;20x4;100\n", "rad 4, kolumn ar: året '20x4' är inget årtal"),
+    ("år utanför", "u.csv", _H + "verksamhetens_intakter;20266;100\n", "rad 4, kolumn ar: året '20266'"),
+    ("blandade decimaltecken", "u.csv", "# enhet: mnkr\nrad;ar;utfall;budget\narets_resultat;2024;12,5;3.25\n",
+     "decimalkomma (rad 3, kolumn utfall) och decimalpunkt (rad 3, kolumn budget)"),
+    ("tvetydigt tal", "u.csv", _H + "verksamhetens_intakter;2024;1.234\n", "rad 4, kolumn utfall: '1.234' är tvetydigt"),
+    ("makro utan procent", "u.csv", "# niva: region\nrad;ar;utfall\nkpi;2024;2,0\n",
+     "rad 3, kolumn enhet: kpi är en procentsats"),
+    ("makro orimlig", "u.csv", "# niva: region\nrad;ar;utfall;enhet\nkpi;2024;900;procent\n",
+     "rad 3, kolumn utfall: 900 procent är utanför"),
+    ("bara rubrik", "u.csv", "# enhet: mnkr\nrad;ar;utfall\n", "filen har inga rader"),
+]
+
+
+@pytest.mark.parametrize("case, name, content, fragment", BAD_FILES, ids=[c[0] for c in BAD_FILES])
+def test_bad_outcome_file_is_one_clear_message_exit_2_nothing_written(tmp_path, case, name, content, fragment):
+    p = tmp_path / name
+    if isinstance(content, bytes):
+        p.write_bytes(content)
+    else:
+        p.write_text(content, encoding="utf-8")
+    with pytest.raises(InputError) as exc:
+        read_outcome(p)
+    text = "\n".join(str(x) for x in exc.value.problems)
+    assert fragment in text and str(p) in text, text
+    out = tmp_path / "ut"
+    r = CliRunner().invoke(app, ["compare", "--utfall", str(p), "--out", str(out)])
+    assert r.exit_code == 2, r.output
+    assert fragment.split(":")[0] in r.output and "Traceback" not in r.output
+    assert not out.exists()
+
+
+def test_bom_and_utf16_files_read_like_plain_utf8(tmp_path):
+    text = _H + "verksamhetens_intakter;2024;1 468,0\n"
+    plain = read_outcome(_write(tmp_path, text, "a.csv"))
+    (tmp_path / "b.csv").write_bytes("\ufeff".encode("utf-8") + text.encode("utf-8"))
+    (tmp_path / "c.csv").write_bytes(text.replace(";", "\t").encode("utf-16"))  # Excel's "Unicode text"
+    for name in ("b.csv", "c.csv"):
+        other = read_outcome(tmp_path / name)
+        assert [(r.rad, r.ar, r.utfall) for r in other.rows] == [(r.rad, r.ar, r.utfall) for r in plain.rows]
+
+
+def test_bad_xlsx_cells_are_named_by_cell(tmp_path):
+    import math
+
+    import openpyxl
+
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "Utfall"
+    ws.append(["Enhet:", "mnkr"])
+    ws.append(["rad", "ar", "utfall"])
+    ws.append(["verksamhetens_intakter", 2024, "hundra"])
+    ws.append(["skatteintakter", 2024, math.inf])
+    ws.append(["avskrivningar", 2024, 1e12])
+    p = tmp_path / "u.xlsx"
+    wb.save(p)
+    with pytest.raises(InputError) as exc:
+        read_outcome(p)
+    text = "\n".join(str(x) for x in exc.value.problems)
+    assert "cell C3 (utfall): 'hundra' är inget tal" in text
+    assert "cell C4 (utfall)" in text
+    assert "cell C5 (utfall): beloppet" in text

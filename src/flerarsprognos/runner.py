@@ -12,7 +12,7 @@ from pathlib import Path
 import xarray as xr
 
 from flerarsprognos.io.assumptions import AssumptionSet, load_assumptions
-from flerarsprognos.io.scenarios import apply_scenarios, read_scenario_arg
+from flerarsprognos.io.scenarios import Scenario, apply_scenarios, read_scenario_arg
 from flerarsprognos.model.engine import project
 from flerarsprognos.io.params import build_params
 from flerarsprognos.paths import default_assumptions_dir, resolve_scenario
@@ -50,11 +50,34 @@ def load_sets(assumptions: Path | None, scenario_args: list[str], problems: Prob
     return base, sets
 
 
+def run_sets(base: AssumptionSet, sets: list[AssumptionSet] | None = None,
+             warnings: list[Problem] | None = None) -> Run:
+    """Run assumption sets already in memory (``base`` alone if ``sets`` is omitted).
+
+    ``base`` is the baseline the scenarios' shifts are measured against (the wage and price
+    links of the skatteunderlag); ``sets`` are run side by side, one scenario each.
+    """
+    sets = list(sets) if sets else [base]
+    params = build_params(sets, base)
+    result = project(params)
+    result.attrs["antaganden_hash"] = base.digest
+    return Run(base=base, sets=sets, params=params, result=result, warnings=list(warnings or []))
+
+
+def run_scenarios(base: AssumptionSet, scenarios: list[list[Scenario]], problems: Problems) -> Run:
+    """Run ``base`` and, beside it, ``base`` with each list of scenarios applied (in memory).
+
+    The way to run a change of assumptions that is not a file on disk (the outcome's macro
+    figures in ``compare`` and ``rebase``): the changes go through the scenario machinery,
+    with its checks; problems are raised together.
+    """
+    sets = [base] + [apply_scenarios(base, chain, problems) for chain in scenarios]
+    problems.raise_if_errors()
+    return run_sets(base, sets, problems.warnings)
+
+
 def run(assumptions: Path | None = None, scenario_args: list[str] | None = None) -> Run:
     """Run ``bas`` and each scenario argument (a file, a shipped name, or ``a+b``)."""
     problems = Problems()
     base, sets = load_sets(assumptions, list(scenario_args or []), problems)
-    params = build_params(sets, base)
-    result = project(params)
-    result.attrs["antaganden_hash"] = base.digest
-    return Run(base=base, sets=sets, params=params, result=result, warnings=problems.warnings)
+    return run_sets(base, sets, problems.warnings)

@@ -1,4 +1,4 @@
-"""Analyses over many scenarios (DOMAIN.md §9): sweeps, känslighetsanalys, Monte Carlo,
+"""Analyses over many scenarios (docs/analys.md): sweeps, känslighetsanalys, Monte Carlo,
 Sobol indices and målsökning. Every function returns xarray/pandas; none writes files.
 
 - :func:`sweep.load_sweep` + :func:`sweep.sweep` → Dataset (sweep axes or scenario × year)

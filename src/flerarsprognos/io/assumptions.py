@@ -20,7 +20,7 @@ from typing import Any
 import numpy as np
 
 from flerarsprognos.problems import Problems
-from flerarsprognos.io.schema import RATE_UNITS, SPECS, TOPICS, UNIT_LABELS, UTJAMNING_METHODS, Spec
+from flerarsprognos.io.schema import RATE_UNITS, SPECS, TOPICS, UNIT_LABELS, UTJAMNING_METHODS, Spec, history_years
 from flerarsprognos.io.yamlfile import as_number, read_yaml, read_year_table
 
 ENTRY_KEYS = {"beskrivning", "enhet", "kalla", "varden", "varde", "forlangning", "metod", "anteckning"}
@@ -41,6 +41,7 @@ class Value:
     extended: np.ndarray | None = None  # bool per year: filled by `forlangning`
     method: str | None = None  # utjämning components
     changed_by: list[str] = field(default_factory=list)  # scenarios that changed it
+    years: np.ndarray | None = None  # `historik` keys: the years (before basår) data is laid on
 
 
 @dataclass
@@ -192,7 +193,12 @@ def _parse_year_values(spec: Spec, raw: Any, unit: str, file: str, key: str,
                                       "ange 'enhet: andel'. Är enheten rätt angiven?", year)
             written[year] = np.nan
     for year, x in written.items():
-        if horizon is not None and not (horizon.basar <= year <= horizon.slutar):
+        if horizon is not None and spec.history:
+            first = int(history_years(horizon.basar)[0])
+            if not (first <= year < horizon.basar):
+                problems.error(file, key, f"gäller åren före basåret ({first}–{horizon.basar - 1})", year)
+                continue
+        elif horizon is not None and not (horizon.basar <= year <= horizon.slutar):
             problems.warn(file, key, f"året ligger utanför prognoshorisonten "
                                      f"{horizon.basar}–{horizon.slutar} och används inte", year)
             continue
@@ -213,6 +219,12 @@ def _parse_year_values(spec: Spec, raw: Any, unit: str, file: str, key: str,
 def _fill_years(spec: Spec, given: dict[int, float], extension: str, file: str, key: str,
                 horizon: Horizon, problems: Problems, method: str | None):
     """Place given years on the horizon; extend, or report each missing year."""
+    if spec.history:  # years before the base year, on their own axis; missing = not given
+        hist = history_years(horizon.basar)
+        data = np.full(len(hist), np.nan)
+        for y, x in given.items():
+            data[y - hist[0]] = x
+        return data, np.zeros(len(hist), dtype=bool)
     years = horizon.years
     data = np.full(len(years), np.nan)
     extended = np.zeros(len(years), dtype=bool)
@@ -325,7 +337,7 @@ def parse_entry(spec: Spec, entry: Any, file: str, horizon: Horizon | None,
         problems.error(file, key, "ska ha värden per år ('varden'), inte ett enda 'varde'")
         return None
     if "varden" not in entry:
-        if spec.coverage in ("gles", "gles_noll"):
+        if spec.coverage in ("gles", "gles_noll", "historik"):
             entry = {**entry, "varden": {}}
         else:
             problems.error(file, key, "värden per år saknas ('varden')")
@@ -334,6 +346,8 @@ def parse_entry(spec: Spec, entry: Any, file: str, horizon: Horizon | None,
     if given is None or horizon is None:
         return None
     value.data, value.extended = _fill_years(spec, given, extension, file, key, horizon, problems, method)
+    if spec.history:
+        value.years = history_years(horizon.basar)
     return value
 
 

@@ -6,7 +6,8 @@ import numpy as np
 import xarray as xr
 
 from flerarsprognos.io.assumptions import AssumptionSet
-from flerarsprognos.io.schema import SPECS, UTJAMNING_COMPONENTS, UTJAMNING_METHODS
+from flerarsprognos.io.schema import SPECS, UTJAMNING_METHODS, history_years
+from flerarsprognos.model.statements import UTJAMNING_COMPONENTS
 
 
 def _variables(aset: AssumptionSet) -> dict[str, tuple[tuple[str, ...], np.ndarray]]:
@@ -20,6 +21,8 @@ def _variables(aset: AssumptionSet) -> dict[str, tuple[tuple[str, ...], np.ndarr
             out[key] = ((), np.asarray(float(value.data)))
         elif spec.coverage == "plan":
             out[key] = (("plan_year",), np.asarray(value.data[:n_plan], dtype=float))
+        elif spec.history:
+            out[key] = (("hist_year",), np.asarray(value.data, dtype=float))
         else:
             out[key] = (("year",), np.asarray(value.data, dtype=float))
     for comp in UTJAMNING_COMPONENTS:
@@ -45,10 +48,12 @@ def build_params(sets: list[AssumptionSet], base: AssumptionSet) -> xr.Dataset:
             "scenario": [s.name for s in sets],
             "year": first.years,
             "plan_year": first.years[: first.planslut - first.basar + 1],
+            "hist_year": history_years(first.basar),
         },
     )
     ds["loneokning_bas"] = ("year", np.asarray(base["loneokning"], dtype=float))
     ds["kpi_bas"] = ("year", np.asarray(base["kpi"], dtype=float))
+    ds["skatteunderlag_forandring_bas"] = ("year", np.asarray(base["skatteunderlag_forandring"], dtype=float))
     ds.attrs["assumption_digest"] = base.digest
     return ds
 

@@ -1,4 +1,4 @@
-"""Pensions under the blandmodell with RIPS (DOMAIN.md §5).
+"""Pensions under the blandmodell with RIPS (docs/modell.md, "Pension").
 
 Amounts are kept excluding särskild löneskatt and reported including it. A KPA prognosis
 (values including löneskatt) overrides the computation year by year where it is given.
@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from flerarsprognos.model.years import cumprod
+from flerarsprognos.io.schema import KPA_FIELDS
+from flerarsprognos.model.inputs import Inputs
+from flerarsprognos.model.years import compact, cumprod
 
 
 def index_up(rips_ranta, prisbasbelopp_forandring) -> np.ndarray:
@@ -108,3 +110,37 @@ def project_pension(*, loneskatt, rips_ranta, prisbasbelopp_forandring, loneokni
         "ansvarsforbindelse": af * (1 + tax),
         "pensionsmedel_insattning": insattning,
     }
+
+
+PENSION_SCALARS = (
+    "loneskatt", "rips_ranta", "pensionsavsattning_ingaende", "ansvarsforbindelse_ingaende",
+    "nyintjanande_basar", "avgiftsbestamd_basar", "utbetalningar_avsattning_basar",
+    "utbetalningar_ansvarsforbindelse_basar", "utbetalningar_avsattning_real_forandring",
+    "utbetalningar_ansvarsforbindelse_real_forandring", "pensionsmedel_insattning_andel")
+
+
+def pension_now_and_plan(p: Inputs, own_wages: np.ndarray) -> tuple[dict, dict]:
+    """The pension projection under the scenario, and under the decided plan's assumptions.
+
+    The second is the pension cost the decided plan lines were built on: the same module
+    under the plan's own wage and prisbasbelopp assumptions, without a KPA prognosis. In the
+    plan years the lines carry the pension cost computed now instead (a new KPA prognosis or a
+    higher prisbasbelopp moves verksamhetens kostnader too). Computed once when nothing it
+    depends on varies between scenarios.
+    """
+    inputs = {k: p.scalar(k) for k in PENSION_SCALARS}
+    planens_lon_basar = p.plan("planens_loneokning")[..., 0]
+    now = project_pension(
+        **inputs, prisbasbelopp_forandring=p.path("prisbasbelopp_forandring"), loneokning=own_wages,
+        kpa={f: p.path(f"kpa_{f}") for f in KPA_FIELDS},
+        pensionsmedel_insattning=p.path("pensionsmedel_insattning"), shape=p.shape,
+        planens_loneokning_basar=planens_lon_basar)
+    plan_inputs = {k: compact(v) for k, v in inputs.items()}
+    plan_inputs["prisbasbelopp_forandring"] = compact(p.plan("planens_prisbasbelopp_forandring"))
+    plan_inputs["loneokning"] = compact(p.plan("planens_loneokning"))
+    s_plan = max(np.shape(v)[0] for v in plan_inputs.values())
+    nothing = np.full((1, p.n_plan), np.nan)
+    plan = project_pension(
+        **plan_inputs, kpa={f: nothing for f in KPA_FIELDS}, pensionsmedel_insattning=nothing,
+        shape=(s_plan, p.n_plan), planens_loneokning_basar=compact(planens_lon_basar))
+    return now, plan

@@ -1,4 +1,4 @@
-"""Cumulative products and sums along the year axis, fast for many scenarios.
+"""Cumulative products and sums (and a one-year lag) along the year axis, fast for many scenarios.
 
 ``np.cumprod(x, axis=-1)`` on a (scenario, year) array runs a six-element loop once per
 scenario; stepping over the few years with whole-column operations is several times
@@ -28,6 +28,14 @@ def _cumulative(x, op) -> np.ndarray:
     out[..., 0] = x[..., 0]
     for i in range(1, x.shape[-1]):
         op(out[..., i - 1], x[..., i], out=out[..., i])
+    return out
+
+
+def lagged(x: np.ndarray, fill: float = 0.0) -> np.ndarray:
+    """x shifted one year later along the last axis; the first year gets ``fill``."""
+    out = np.empty_like(x)
+    out[..., 0] = fill
+    out[..., 1:] = x[..., :-1]
     return out
 
 

@@ -18,7 +18,7 @@ CONVENTIONS = "CF-1.8"  # the newest version cfchecker 4.1 checks against
 
 MNKR = {"units": "1e6", "enhet": "mnkr"}
 ANDEL = {"units": "1", "enhet": "andel"}
-INDEX = {"units": "1", "enhet": "index (basåret = 1)"}
+INDEX = {"units": "1", "enhet": "index (faktor)"}
 KR_PER_INVANARE = {"units": "1", "enhet": "kr per invånare"}
 
 # Every variable of the result: its Swedish long name and unit.
@@ -34,6 +34,8 @@ VARIABLES: dict[str, tuple[str, dict]] = {
     "utjamningssystem": ("Kommunalekonomisk utjämning (inkomst-, kostnadsutjämning, struktur- och regleringsbidrag)",
                          MNKR),
     "skatteunderlag": ("Regionens skatteunderlag", MNKR),
+    "inkomstutjamning_upprakning": ("Inkomstutjämningen: uppräkning av inkomståret t−2 till bidragsåret "
+                                    "(uppräkningsfaktorer)", INDEX),
     "medelskattekraft": ("Skatteunderlag per invånare i riket (medelskattekraft)", KR_PER_INVANARE),
     "skatteunderlag_forandring_effektiv": ("Skatteunderlagets förändring i regionen", ANDEL),
     "skatter_och_bidrag": ("Skatteintäkter och generella statsbidrag och utjämning", MNKR),

@@ -19,6 +19,13 @@ def value_text(x: float, unit: str) -> str:
     return text
 
 
+def history_text(v) -> str:
+    """A ``historik`` value (years before the base year) as text: "2022: 157; 2021: 40"."""
+    data = np.asarray(v.data, dtype=float)
+    given = [(int(y), x) for y, x in zip(v.years, data) if not np.isnan(x)]
+    return "; ".join(f"{y}: {value_text(x, v.file_unit)}" for y, x in given) or "–"
+
+
 def describe_values(aset: AssumptionSet, contains: str | None = None) -> list[dict]:
     """One row per assumption: key, unit, one value or a cell per year, and the source."""
     rows = []
@@ -28,7 +35,10 @@ def describe_values(aset: AssumptionSet, contains: str | None = None) -> list[di
             continue
         unit = v.file_unit
         single = ""
-        if v.spec.coverage == "skalar":
+        if v.spec.history:
+            single = history_text(v)
+            cells = [""] * n_years
+        elif v.spec.coverage == "skalar":
             single = v.data if isinstance(v.data, str) else value_text(v.data, unit)
             cells = [""] * n_years
         else:

@@ -1,4 +1,4 @@
-"""Plan against outcome (DOMAIN.md §10): deviations, checks of stated figures, commentary.
+"""Plan against outcome (docs/utfall.md, `compare`): deviations, checks of stated figures, commentary.
 
 Sign convention: every deviation is ``utfall − plan`` with the resultaträkning's signs, so a
 **positive deviation is better than plan** (more revenue or less cost). Amounts in the
@@ -9,7 +9,7 @@ The tool computes from the amounts and never trusts a stated figure: every state
 change, percentage and total is recomputed, and each one that does not add up is a
 :class:`Finding` naming the file and the cell. Where a stated budget and a stated deviation
 contradict each other, the one that makes the budget lines add up to their stated total is
-used (the seed's HSN 2024 läkemedel budget printed as 8 428,1, the whole nämnd's budget,
+used (Hälso- och sjukvårdsnämndens årsredovisning 2024: the läkemedel budget printed as 8 428,1, the whole nämnd's budget,
 where the lines need 1 354,9).
 """
 
@@ -198,20 +198,61 @@ def compare(outcome: OutcomeFile, plan: PlanSource | None = None, years: list[in
                       notes=notes, plan_kind=plan.kind)
 
 
+@dataclass
+class _Group:
+    """One organisation's lines for one year, as they are compared (the steps share it)."""
+
+    outcome: OutcomeFile
+    plan: PlanSource
+    niva: str
+    org: str
+    year: int
+    rows: dict[str, Row]
+    prev_rows: dict[str, Row]
+    findings: list[Finding]
+    notes: list[str]
+    parent: dict[str, str | None] = field(default_factory=dict)
+    children: dict[str, list[str]] = field(default_factory=dict)
+    subtotals: list[str] = field(default_factory=list)  # computed here, parts before the totals made of them
+
+    @property
+    def p(self) -> float:
+        return self.outcome.precision
+
+    @property
+    def d(self) -> int:
+        return self.outcome.decimals
+
+    def finding(self, rad: str, where: str, message: str) -> None:
+        self.findings.append(Finding(self.outcome.path.name, where, self.org, rad, self.year, message))
+
+    def shown(self, info: Line, value: float | None) -> str:
+        return _m(_shown_amount(self.outcome, info, value), self.d)
+
+    def leaves(self, tot: str) -> list[str]:
+        out: list[str] = []
+        for c in self.children.get(tot, []):
+            out.extend(self.leaves(c) if c in self.subtotals else [c])
+        return out
+
+
 def _compare_group(outcome: OutcomeFile, plan: PlanSource, niva: str, org: str, year: int, group: list[Row],
                    prev_rows: dict[str, Row], findings: list[Finding], notes: list[str]) -> list[LineResult]:
-    file = outcome.path.name
-    p = outcome.precision
-    d = outcome.decimals
-    rows = {r.rad: r for r in group}
-    parent = {rad: (r.summeras_i or r.info.parent) for rad, r in rows.items()}
+    g = _Group(outcome, plan, niva, org, year, {r.rad: r for r in group}, prev_rows, findings, notes)
+    candidates = _plan_candidates(g)
+    _hierarchy(g)
+    chosen = _resolve_contradictions(g, candidates)
+    results = _line_results(g, chosen)
+    _check_stated_lines(g, results)
+    _check_stated_totals(g, results)
+    return _ordered(g, results)
 
-    def finding(rad: str, where: str, message: str) -> None:
-        findings.append(Finding(file, where, org, rad, year, message))
 
-    # --- plan figures: candidates per line -------------------------------------------------
+def _plan_candidates(g: _Group) -> dict[str, list[tuple[float, str]]]:
+    """The plan figure(s) each line could have; notes for lines only in the plan or the outcome."""
+    plan, p = g.plan, g.p
     candidates: dict[str, list[tuple[float, str]]] = {}
-    for rad, r in rows.items():
+    for rad, r in g.rows.items():
         cands: list[tuple[float, str]] = []
         if plan.kind == "utfallsfil":
             if r.budget is not None:
@@ -221,50 +262,50 @@ def _compare_group(outcome: OutcomeFile, plan: PlanSource, niva: str, org: str, 
                 if not cands or abs(implied - cands[0][0]) > _tol_pair(p):
                     cands.append((implied, "härledd ur angiven avvikelse"))
         else:
-            v = plan.get(niva, org, rad, year)
+            v = plan.get(g.niva, g.org, rad, g.year)
             if v is not None:
                 cands.append((v, "plan"))
         candidates[rad] = cands
     if plan.kind != "utfallsfil":
-        for rad in plan.lines(niva, org, year):
-            if rad not in rows:
-                notes.append(f"{org}: raden '{rad}' finns i planen ({plan.name}) men inte i utfallet {year}")
-        for rad, r in rows.items():
+        for rad in plan.lines(g.niva, g.org, g.year):
+            if rad not in g.rows:
+                g.notes.append(f"{g.org}: raden '{rad}' finns i planen ({plan.name}) men inte i utfallet {g.year}")
+        for rad, r in g.rows.items():
             if not candidates[rad] and r.utfall is not None:
-                notes.append(f"{org}: raden '{rad}' finns i utfallet {year} men inte i planen ({plan.name})")
+                g.notes.append(f"{g.org}: raden '{rad}' finns i utfallet {g.year} men inte i planen ({plan.name})")
+    return candidates
 
-    # Children through the file's hierarchy.
-    children: dict[str, list[str]] = {}
-    for rad in rows:
-        if parent[rad]:
-            children.setdefault(parent[rad], []).append(rad)
-    # Computed subtotals: a total the file does not state but two or more of its parts are given.
-    subtotals: list[str] = []
+
+def _hierarchy(g: _Group) -> None:
+    """Children through the file's hierarchy; computed subtotals for totals the file does not
+    state but two or more of whose parts it gives."""
+    g.parent = {rad: (r.summeras_i or r.info.parent) for rad, r in g.rows.items()}
+    for rad in g.rows:
+        if g.parent[rad]:
+            g.children.setdefault(g.parent[rad], []).append(rad)
     changed = True
     while changed:
         changed = False
-        for tot, parts in list(children.items()):
-            if tot in rows or tot in subtotals or len(parts) < 2:
+        for tot, parts in list(g.children.items()):
+            if tot in g.rows or tot in g.subtotals or len(parts) < 2:
                 continue
-            subtotals.append(tot)
+            g.subtotals.append(tot)
             up = LINES[tot].parent if tot in LINES else None
             if up:
-                parent[tot] = up
-                children.setdefault(up, []).append(tot)
+                g.parent[tot] = up
+                g.children.setdefault(up, []).append(tot)
             changed = True
 
-    def leaves(tot: str) -> list[str]:
-        out: list[str] = []
-        for c in children.get(tot, []):
-            out.extend(leaves(c) if c in subtotals else [c])
-        return out
 
-    # --- resolve contradicting plan figures against their stated total ------------------------
+def _resolve_contradictions(g: _Group, candidates: dict) -> dict[str, tuple[float, str] | None]:
+    """Where a stated budget and a stated deviation contradict each other, the one that makes
+    the budget lines add up to their stated total."""
+    rows, p, d = g.rows, g.p, g.d
     chosen: dict[str, tuple[float, str] | None] = {rad: (c[0] if c else None) for rad, c in candidates.items()}
-    for tot in [t for t in rows if t in children]:
+    for tot in [t for t in rows if t in g.children]:
         if len(candidates.get(tot, [])) != 1:
             continue
-        parts = leaves(tot)
+        parts = g.leaves(tot)
         if any(not candidates.get(c) for c in parts):
             continue
         open_parts = [c for c in parts if len(candidates[c]) > 1]
@@ -278,119 +319,125 @@ def _compare_group(outcome: OutcomeFile, plan: PlanSource, niva: str, org: str, 
             continue
         for c, choice in zip(open_parts, fits[0], strict=True):
             r = rows[c]
-            stated_budget = _shown_amount(outcome, r.info, r.budget)
-            if choice[1] == "härledd ur angiven avvikelse":
-                chosen[c] = (choice[0], "rättad")
-                finding(c, r.where("budget"),
-                        f"budgeten anges till {_m(stated_budget, d)} men utfallet {_m(_shown_amount(outcome, r.info, r.utfall), d)} "
-                        f"och den angivna avvikelsen {_m(r.angiven_avvikelse, d)} ger "
-                        f"{_m(_shown_amount(outcome, r.info, choice[0]), d)}; med "
-                        f"{_m(_shown_amount(outcome, r.info, choice[0]), d)} summerar budgetraderna till totalens "
-                        f"budget {_m(_shown_amount(outcome, rows[tot].info, target), d)} "
-                        f"({r.where('angiven_avvikelse')}). Jämförelsen använder "
-                        f"{_m(_shown_amount(outcome, r.info, choice[0]), d)}.")
-            else:
-                chosen[c] = choice
-                # the stated deviation is the wrong one; reported with the other deviations below
+            if choice[1] != "härledd ur angiven avvikelse":
+                chosen[c] = choice  # the stated deviation is the wrong one; reported with the other deviations
+                continue
+            chosen[c] = (choice[0], "rättad")
+            fixed_text = g.shown(r.info, choice[0])
+            g.finding(c, r.where("budget"),
+                      f"budgeten anges till {g.shown(r.info, r.budget)} men utfallet {g.shown(r.info, r.utfall)} "
+                      f"och den angivna avvikelsen {_m(r.angiven_avvikelse, d)} ger {fixed_text}; med "
+                      f"{fixed_text} summerar budgetraderna till totalens "
+                      f"budget {g.shown(rows[tot].info, target)} "
+                      f"({r.where('angiven_avvikelse')}). Jämförelsen använder {fixed_text}.")
+    return chosen
 
-    # --- per line ---------------------------------------------------------------------------
+
+def _line_results(g: _Group, chosen: dict) -> dict[str, LineResult]:
+    """Each stated line with its plan and previous year; then the computed subtotals."""
     results: dict[str, LineResult] = {}
-    for rad, r in rows.items():
+    for rad, r in g.rows.items():
         ch = chosen.get(rad)
-        prev_row = prev_rows.get(rad)
+        prev_row = g.prev_rows.get(rad)
         if prev_row is not None:
             previous, prev_src = prev_row.utfall, "utfall"
         elif r.utfall is not None and r.angiven_forandring is not None:
             previous, prev_src = r.utfall - r.angiven_forandring, "härlett ur angiven förändring"
         else:
             previous, prev_src = None, ""
-        results[rad] = LineResult(org, niva, year, rad, r.info, False, r.utfall, ch[0] if ch else None,
+        results[rad] = LineResult(g.org, g.niva, g.year, rad, r.info, False, r.utfall, ch[0] if ch else None,
                                   ch[1] if ch else "", previous, prev_src)
-    for tot in subtotals:  # in creation order: parts before the totals made from them
-        parts = children[tot]
+    for tot in g.subtotals:  # in creation order: parts before the totals made from them
+        parts = g.children[tot]
 
-        def total(attr: str):
+        def total(attr: str, parts=parts):
             vals = [getattr(results[c], attr) for c in parts]
             return None if any(v is None for v in vals) else float(sum(vals))
 
-        results[tot] = LineResult(org, niva, year, tot, line_info(tot), True, total("utfall"), total("plan"),
+        results[tot] = LineResult(g.org, g.niva, g.year, tot, line_info(tot), True, total("utfall"), total("plan"),
                                   "summa", total("previous"), "summa")
+    return results
 
-    # --- checks of stated figures ----------------------------------------------------------
-    for rad, r in rows.items():
+
+def _check_stated_lines(g: _Group, results: dict[str, LineResult]) -> None:
+    """Each stated deviation, change and change in percent, recomputed."""
+    p, d, outcome = g.p, g.d, g.outcome
+    for rad, r in g.rows.items():
         res = results[rad]
         if r.angiven_avvikelse is not None and res.avvikelse is not None:
             if abs(res.avvikelse - r.angiven_avvikelse) > _tol_pair(p) and res.plan_source != "rättad":
-                finding(rad, r.where("angiven_avvikelse"),
-                        f"avvikelsen anges till {_m(r.angiven_avvikelse, d)} men utfallet "
-                        f"{_m(_shown_amount(outcome, r.info, r.utfall), d)} mot budgeten "
-                        f"{_m(_shown_amount(outcome, r.info, res.plan), d)} "
-                        f"ger {_m(res.avvikelse, d)} (positivt = bättre än budget); skillnad "
-                        f"{_m(res.avvikelse - r.angiven_avvikelse, d)}")
-        if r.angiven_forandring is not None and prev_rows.get(rad) is not None and res.forandring is not None:
+                g.finding(rad, r.where("angiven_avvikelse"),
+                          f"avvikelsen anges till {_m(r.angiven_avvikelse, d)} men utfallet "
+                          f"{g.shown(r.info, r.utfall)} mot budgeten {g.shown(r.info, res.plan)} "
+                          f"ger {_m(res.avvikelse, d)} (positivt = bättre än budget); skillnad "
+                          f"{_m(res.avvikelse - r.angiven_avvikelse, d)}")
+        if r.angiven_forandring is not None and g.prev_rows.get(rad) is not None and res.forandring is not None:
             if abs(res.forandring - r.angiven_forandring) > _tol_pair(p):
                 sign = -1 if (outcome.sign == "kostnader_positiva" and r.info.kind == "kostnad") else 1
-                finding(rad, r.where("angiven_forandring"),
-                        f"förändringen mot föregående år anges till {_m(sign * r.angiven_forandring, d)} men "
-                        f"beloppen ger {_m(sign * res.forandring, d)}")
+                g.finding(rad, r.where("angiven_forandring"),
+                          f"förändringen mot föregående år anges till {_m(sign * r.angiven_forandring, d)} men "
+                          f"beloppen ger {_m(sign * res.forandring, d)}")
         if r.angiven_forandring_procent is not None and res.magnitude_change_pct() is not None:
             computed = 100 * res.magnitude_change_pct()
             slack = 0.1 + 100 * p / abs(res.previous)
             if abs(computed - r.angiven_forandring_procent) > slack:
                 basis = ("föregående års belopp härlett ur den angivna förändringen"
                          if res.previous_source.startswith("härlett") else "föregående års utfall")
-                finding(rad, r.where("angiven_forandring_procent"),
-                        f"förändringen anges till {fmt.mnkr(r.angiven_forandring_procent, 1)} procent men "
-                        f"{_m(abs(res.magnitude_change()), d)} av {_m(abs(res.previous), d)} ({basis}) är "
-                        f"{fmt.mnkr(computed, 1)} procent")
+                g.finding(rad, r.where("angiven_forandring_procent"),
+                          f"förändringen anges till {fmt.mnkr(r.angiven_forandring_procent, 1)} procent men "
+                          f"{_m(abs(res.magnitude_change()), d)} av {_m(abs(res.previous), d)} ({basis}) är "
+                          f"{fmt.mnkr(computed, 1)} procent")
 
-    for tot, parts_direct in children.items():
-        if tot not in rows:
+
+def _check_stated_totals(g: _Group, results: dict[str, LineResult]) -> None:
+    """Each stated total against the sum of its parts (utfall, budget, previous year, deviations)."""
+    p, d = g.p, g.d
+    for tot in g.children:
+        if tot not in g.rows:
             continue
-        parts = leaves(tot)
-        r = rows[tot]
-        res = results[tot]
-        n = len(parts)
+        parts = g.leaves(tot)
+        r, res, n = g.rows[tot], results[tot], len(parts)
         names = ", ".join(parts) if n <= 3 else f"{n} rader"
         checks = (
-            ("utfall", res.utfall, [results[c].utfall for c in parts], "utfallet", r.where("utfall")),
-            ("plan", res.plan, [results[c].plan for c in parts], "budgeten", r.where("budget")),
-            ("previous", res.previous, [results[c].previous for c in parts],
+            (res.utfall, [results[c].utfall for c in parts], "utfallet", r.where("utfall")),
+            (res.plan, [results[c].plan for c in parts], "budgeten", r.where("budget")),
+            (res.previous, [results[c].previous for c in parts],
              "föregående år (härlett ur de angivna förändringarna)" if res.previous_source.startswith("härlett")
              else "föregående års utfall", r.where("angiven_forandring")),
         )
-        for _, stated, vals, what, where in checks:
+        for stated, vals, what, where in checks:
             if stated is None or any(v is None for v in vals):
                 continue
-            s = float(sum(vals))
-            if abs(s - stated) > _tol_sum(p, n):
-                finding(tot, where, f"{what}: delarna ({names}) summerar till {_m(_shown_amount(outcome, r.info, s), d)} "
-                                    f"men totalen är {_m(_shown_amount(outcome, r.info, stated), d)} "
-                                    f"(skillnad {_m(abs(s - stated), d)})")
-        stated_devs = [rows[c].angiven_avvikelse if c in rows else None for c in parts]
+            total = float(sum(vals))
+            if abs(total - stated) > _tol_sum(p, n):
+                g.finding(tot, where, f"{what}: delarna ({names}) summerar till {g.shown(r.info, total)} "
+                                      f"men totalen är {g.shown(r.info, stated)} (skillnad {_m(abs(total - stated), d)})")
+        stated_devs = [g.rows[c].angiven_avvikelse if c in g.rows else None for c in parts]
         if r.angiven_avvikelse is not None and all(v is not None for v in stated_devs):
-            s = float(sum(stated_devs))
-            if abs(s - r.angiven_avvikelse) > _tol_sum(p, n):
-                finding(tot, r.where("angiven_avvikelse"),
-                        f"de angivna avvikelserna för delarna summerar till {_m(s, d)} men totalens avvikelse "
-                        f"anges till {_m(r.angiven_avvikelse, d)} (skillnad {_m(abs(s - r.angiven_avvikelse), d)})")
+            total = float(sum(stated_devs))
+            if abs(total - r.angiven_avvikelse) > _tol_sum(p, n):
+                g.finding(tot, r.where("angiven_avvikelse"),
+                          f"de angivna avvikelserna för delarna summerar till {_m(total, d)} men totalens avvikelse "
+                          f"anges till {_m(r.angiven_avvikelse, d)} (skillnad {_m(abs(total - r.angiven_avvikelse), d)})")
 
-    order = list(rows)
+
+def _ordered(g: _Group, results: dict[str, LineResult]) -> list[LineResult]:
+    """The file's order, each subtotal right after the last of its parts; lines only in the plan last."""
     out: list[LineResult] = []
     placed: set[str] = set()
-    for rad in order:  # a subtotal comes right after the last of its parts
+    for rad in g.rows:
         out.append(results[rad])
         placed.add(rad)
-        for tot in subtotals:
-            if tot not in placed and all(c in placed for c in children[tot]):
+        for tot in g.subtotals:
+            if tot not in placed and all(c in placed for c in g.children[tot]):
                 out.append(results[tot])
                 placed.add(tot)
-    out.extend(results[t] for t in subtotals if t not in placed)
-    if plan.kind != "utfallsfil":  # lines only in the plan: kept, with no outcome
-        for rad in plan.lines(niva, org, year):
+    out.extend(results[t] for t in g.subtotals if t not in placed)
+    if g.plan.kind != "utfallsfil":  # lines only in the plan: kept, with no outcome
+        for rad in g.plan.lines(g.niva, g.org, g.year):
             if rad not in results:
-                v = plan.get(niva, org, rad, year)
-                out.append(LineResult(org, niva, year, rad, line_info(rad), False, None, v, "plan", None, "",
+                v = g.plan.get(g.niva, g.org, rad, g.year)
+                out.append(LineResult(g.org, g.niva, g.year, rad, line_info(rad), False, None, v, "plan", None, "",
                                       note="saknas i utfallet"))
     return out
 
@@ -544,80 +591,53 @@ def findings_frame(comparison: Comparison) -> pd.DataFrame:
 # Explaining the deviation: the economy's part and the verksamhet's own
 # ----------------------------------------------------------------------------------------
 
-def deviation_split(assumptions_dir: Path | None, outcome: OutcomeFile, year: int) -> tuple[pd.DataFrame, pd.DataFrame]:
+SPLIT_COLUMNS = ["rad", "benamning", "ar", "plan", "plan_med_utfallets_makro", "utfall", "avvikelse",
+                 "varav_ekonomin", "varav_verksamheten"]
+
+
+def run_with_outcome_macro(assumptions_dir: Path | None, utfall: OutcomeFile):
+    """The plan (``bas``) and the plan with the outcome's macro (``utfallets_makro``), one run."""
+    from flerarsprognos.io.assumptions import load_assumptions
+    from flerarsprognos.paths import default_assumptions_dir
+    from flerarsprognos.problems import Problems
+    from flerarsprognos.runner import run_scenarios
+    from flerarsprognos.utfall.makro import check_macro_years, macro_scenario
+
+    problems = Problems()
+    base = load_assumptions(assumptions_dir or default_assumptions_dir(), problems)
+    check_macro_years(base, utfall, problems)
+    problems.raise_if_errors()
+    scen, macro_rows = macro_scenario(base, utfall)
+    return run_scenarios(base, [[scen]], Problems()), macro_rows
+
+
+def deviation_split(assumptions_dir: Path | None, utfall: OutcomeFile, year: int) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Re-run the plan with the outcome's macro figures and split each line's deviation.
 
     ``ekonomin`` = plan with the outcome's skatteunderlag, löneökning, KPI, prisbasbelopp …
     minus the plan; ``verksamheten`` = the rest of the deviation (utfall − plan − ekonomin).
     Returns (split per resultaträkning line, the macro figures that were replaced).
     """
-    from flerarsprognos.io.assumptions import load_assumptions
-    from flerarsprognos.model.engine import project
-    from flerarsprognos.io.params import build_params
-    from flerarsprognos.paths import default_assumptions_dir
-    from flerarsprognos.problems import Problems
+    from flerarsprognos.utfall.makro import MACRO_NAME
 
-    problems = Problems()
-    base = load_assumptions(assumptions_dir or default_assumptions_dir(), problems)
-    macro_set, macro_rows = with_outcome_macro(base, outcome)
-    result = project(build_params([base, macro_set], base))
-    rr = result["resultatrakning"]
-    region = {r.rad: r for r in outcome.rows if r.niva == "region" and r.ar == year}
+    run, macro_rows = run_with_outcome_macro(assumptions_dir, utfall)
+    rr = run.result["resultatrakning"]
+    region = {r.rad: r for r in utfall.rows if r.niva == "region" and r.ar == year}
     records = []
-    for post in rr["rr_post"].values:
-        post = str(post)
-        if year not in set(int(y) for y in rr["year"].values):
-            break
+    in_horizon = year in {int(y) for y in rr["year"].values}
+    for post in (str(p) for p in rr["rr_post"].values if in_horizon):
         plan = float(rr.sel(scenario="bas", rr_post=post, year=year))
-        plan_macro = float(rr.sel(scenario="utfallets_makro", rr_post=post, year=year))
-        utfall = region[post].utfall if post in region else None
-        total = None if utfall is None else utfall - plan
+        plan_macro = float(rr.sel(scenario=MACRO_NAME, rr_post=post, year=year))
+        actual = region[post].utfall if post in region else None
+        total = None if actual is None else actual - plan
         econ = plan_macro - plan
         records.append({"rad": post, "benamning": LINES[post].label, "ar": year, "plan": plan,
-                        "plan_med_utfallets_makro": plan_macro, "utfall": utfall, "avvikelse": total,
+                        "plan_med_utfallets_makro": plan_macro, "utfall": actual, "avvikelse": total,
                         "varav_ekonomin": econ, "varav_verksamheten": None if total is None else total - econ})
-    split = pd.DataFrame.from_records(records, columns=["rad", "benamning", "ar", "plan", "plan_med_utfallets_makro",
-                                                        "utfall", "avvikelse", "varav_ekonomin", "varav_verksamheten"])
-    for c in ("plan", "plan_med_utfallets_makro", "utfall", "avvikelse", "varav_ekonomin", "varav_verksamheten"):
+    split = pd.DataFrame.from_records(records, columns=SPLIT_COLUMNS)
+    for c in SPLIT_COLUMNS[3:]:
         split[c] = pd.to_numeric(split[c], errors="coerce").astype(float) + 0.0
-    return split, pd.DataFrame(macro_rows, columns=["nyckel", "ar", "plan", "utfall"])
-
-
-def with_outcome_macro(base, outcome: OutcomeFile):
-    """A copy of ``base`` with the outcome's macro figures; the figures replaced (percent)."""
-    from flerarsprognos.problems import InputError, Problem
-
-    macro_set = base.copy("utfallets_makro")
-    macro_set.title = f"Planen med makroutfallet i {outcome.path.name}"
-    years = [int(y) for y in base.years]
-    rows = []
-    problems = []
-    for (key, year), value in sorted(outcome.macro.items()):
-        if year not in years:
-            problems.append(Problem(str(outcome.path), outcome.macro_cells.get((key, year)),
-                                    f"året ligger utanför planens horisont {years[0]}–{years[-1]}", year))
-            continue
-        i = years.index(year)
-        data = np.array(macro_set.values[key].data, dtype=float)
-        rows.append({"nyckel": key, "ar": year, "plan": 100 * float(data[i]), "utfall": 100 * value})
-        data[i] = value
-        macro_set.values[key].data = data
-    if problems:
-        raise InputError(problems)
-    # An outcome skatteunderlag growth already contains the outcome wages and prices: the
-    # model's link from a wage or price shift to the SU must not move it a second time.
-    su_years = [y for (k, y) in outcome.macro if k == "skatteunderlag_forandring" and y in years]
-    if su_years:
-        k_lon = float(base["su_kanslighet_lon"])
-        k_kpi = float(base["su_kanslighet_kpi_foregaende"])
-        d_lon = np.asarray(macro_set["loneokning"], dtype=float) - np.asarray(base["loneokning"], dtype=float)
-        d_kpi = np.asarray(macro_set["kpi"], dtype=float) - np.asarray(base["kpi"], dtype=float)
-        su = np.array(macro_set.values["skatteunderlag_forandring"].data, dtype=float)
-        for y in su_years:
-            i = years.index(y)
-            su[i] -= k_lon * d_lon[i] + (k_kpi * d_kpi[i - 1] if i > 0 else 0.0)
-        macro_set.values["skatteunderlag_forandring"].data = su
-    return macro_set, rows
+    return split, macro_rows
 
 
 # ----------------------------------------------------------------------------------------
@@ -659,6 +679,55 @@ def forecast_accuracy(vintages: list[PlanSource], outcome: OutcomeFile) -> tuple
 # Excel: the `Plan mot utfall` sheet
 # ----------------------------------------------------------------------------------------
 
+def _sheet_formats(workbook, decimals: int) -> dict:
+    dec = max(0, min(decimals, 1))
+    num_fmt = "#,##0" + ("." + "0" * dec if dec else "")  # shown with the reader's separators (5 993,3)
+    return {
+        "title": workbook.add_format({"bold": True, "font_size": 13}),
+        "head": workbook.add_format({"bold": True, "bottom": 1, "text_wrap": True, "valign": "bottom"}),
+        "note": workbook.add_format({"italic": True, "font_color": "#555555"}),
+        "num": workbook.add_format({"num_format": num_fmt}),
+        "num_b": workbook.add_format({"num_format": num_fmt, "bold": True}),
+        "pct": workbook.add_format({"num_format": "0.0%"}),
+        "text_b": workbook.add_format({"bold": True}),
+        "good": workbook.add_format({"font_color": "#006100", "bg_color": "#C6EFCE"}),
+        "bad": workbook.add_format({"font_color": "#9C0006", "bg_color": "#FFC7CE"}),
+    }
+
+
+def _given(v) -> bool:
+    return v is not None and not (isinstance(v, float) and math.isnan(v))
+
+
+def _write_line(ws, i: int, rec, kind: str, comparison: Comparison, f: dict) -> None:
+    """One line of the sheet: amounts as values; deviations and changes as formulas with their
+    results cached, so the sheet stays right when a figure is corrected by hand."""
+    bold = bool(rec.delsumma)
+    nf = f["num_b"] if bold else f["num"]
+    ws.write(i, 0, rec.organisation)
+    ws.write_number(i, 1, int(rec.ar))
+    ws.write(i, 2, rec.benamning, f["text_b"] if bold else None)
+    r = i + 1
+    cost_shown_positive = comparison.outcome.sign == "kostnader_positiva" and kind == "kostnad"
+    dev_formula = f"=D{r}-E{r}" if cost_shown_positive else f"=E{r}-D{r}"
+    change_formula = f"=H{r}-E{r}" if kind == "kostnad" and not cost_shown_positive else f"=E{r}-H{r}"
+    cells = ((3, rec.plan, nf, None), (4, rec.utfall, nf, None),
+             (5, rec.avvikelse, nf, dev_formula if _given(rec.plan) and _given(rec.utfall) else None),
+             (6, rec.avvikelse_procent, f["pct"], f"=IF(D{r}=0,\"\",F{r}/ABS(D{r}))"),
+             (7, rec.foregaende_ar, nf, None),
+             (8, rec.forandring, nf, change_formula if _given(rec.foregaende_ar) and _given(rec.utfall) else None),
+             (9, rec.forandring_procent, f["pct"], f"=IF(H{r}=0,\"\",I{r}/ABS(H{r}))"))
+    for j, v, cf, formula in cells:
+        if not _given(v):
+            ws.write_blank(i, j, None)
+        elif formula:
+            ws.write_formula(i, j, formula, cf, float(v))
+        else:
+            ws.write_number(i, j, float(v), cf)
+    ws.write(i, 10, rec.plan_kalla)
+    ws.write(i, 11, rec.anmarkning)
+
+
 def write_plan_mot_utfall_sheet(workbook, worksheet_name: str, comparison: Comparison):
     """Write the comparison on a new XlsxWriter worksheet; return the worksheet.
 
@@ -667,82 +736,41 @@ def write_plan_mot_utfall_sheet(workbook, worksheet_name: str, comparison: Compa
     stated above the table.
     """
     ws = workbook.add_worksheet(worksheet_name[:31])
-    title = workbook.add_format({"bold": True, "font_size": 13})
-    head = workbook.add_format({"bold": True, "bottom": 1, "text_wrap": True, "valign": "bottom"})
-    note = workbook.add_format({"italic": True, "font_color": "#555555"})
-    dec = max(0, min(comparison.outcome.decimals, 1))
-    num_fmt = "#,##0" + ("." + "0" * dec if dec else "")  # shown with the reader's separators (5 993,3)
-    num = workbook.add_format({"num_format": num_fmt})
-    num_b = workbook.add_format({"num_format": num_fmt, "bold": True})
-    pct = workbook.add_format({"num_format": "0.0%"})
-    text_b = workbook.add_format({"bold": True})
-    good = workbook.add_format({"font_color": "#006100", "bg_color": "#C6EFCE"})
-    bad = workbook.add_format({"font_color": "#9C0006", "bg_color": "#FFC7CE"})
-
+    f = _sheet_formats(workbook, comparison.outcome.decimals)
     df = plan_mot_utfall_frame(comparison)
-    ws.write(0, 0, f"Plan mot utfall – {comparison.outcome.title}", title)
+    ws.write(0, 0, f"Plan mot utfall – {comparison.outcome.title}", f["title"])
     sign_text = ("kostnader som positiva belopp" if comparison.outcome.sign == "kostnader_positiva"
                  else "resultaträkningens tecken (kostnader negativa)")
     ws.write(1, 0, f"Miljoner kronor; belopp med {sign_text}. Avvikelse = utfall mot plan, positivt = bättre än plan. "
-                   f"Plan: {comparison.plan_name}.", note)
+                   f"Plan: {comparison.plan_name}.", f["note"])
     headers = ["Organisation", "År", "Rad", "Plan", "Utfall", "Avvikelse mnkr", "Avvikelse %",
                "Föregående år", "Förändring mnkr", "Förändring %", "Planens källa", "Anmärkning"]
     top = 3
     for j, h in enumerate(headers):
-        ws.write(top, j, h, head)
-    def given(v) -> bool:
-        return v is not None and not (isinstance(v, float) and math.isnan(v))
-
+        ws.write(top, j, h, f["head"])
     kinds = [ln.info.kind for ln in comparison.lines]
     for i, (rec, kind) in enumerate(zip(df.itertuples(index=False), kinds, strict=True), start=top + 1):
-        bold = bool(rec.delsumma)
-        nf = num_b if bold else num
-        ws.write(i, 0, rec.organisation)
-        ws.write_number(i, 1, int(rec.ar))
-        ws.write(i, 2, rec.benamning, text_b if bold else None)
-        # Amounts as values; deviations and changes as formulas with their results cached, so
-        # the sheet stays right when a figure is corrected by hand.
-        r = i + 1
-        cost_shown_positive = comparison.outcome.sign == "kostnader_positiva" and kind == "kostnad"
-        dev_formula = f"=D{r}-E{r}" if cost_shown_positive else f"=E{r}-D{r}"
-        cells = ((3, rec.plan, nf, None), (4, rec.utfall, nf, None),
-                 (5, rec.avvikelse, nf, dev_formula if given(rec.plan) and given(rec.utfall) else None),
-                 (6, rec.avvikelse_procent, pct, f"=IF(D{r}=0,\"\",F{r}/ABS(D{r}))"),
-                 (7, rec.foregaende_ar, nf, None),
-                 (8, rec.forandring, nf, (f"=H{r}-E{r}" if kind == "kostnad" and not cost_shown_positive
-                                          else f"=E{r}-H{r}") if given(rec.foregaende_ar) and given(rec.utfall)
-                  else None),
-                 (9, rec.forandring_procent, pct, f"=IF(H{r}=0,\"\",I{r}/ABS(H{r}))"))
-        for j, v, f, formula in cells:
-            if not given(v):
-                ws.write_blank(i, j, None)
-            elif formula:
-                ws.write_formula(i, j, formula, f, float(v))
-            else:
-                ws.write_number(i, j, float(v), f)
-        ws.write(i, 10, rec.plan_kalla)
-        ws.write(i, 11, rec.anmarkning)
+        _write_line(ws, i, rec, kind, comparison, f)
     last = top + len(df)
     if len(df):
         for col in (5, 6):
-            ws.conditional_format(top + 1, col, last, col, {"type": "cell", "criteria": ">", "value": 0, "format": good})
-            ws.conditional_format(top + 1, col, last, col, {"type": "cell", "criteria": "<", "value": 0, "format": bad})
+            ws.conditional_format(top + 1, col, last, col, {"type": "cell", "criteria": ">", "value": 0,
+                                                            "format": f["good"]})
+            ws.conditional_format(top + 1, col, last, col, {"type": "cell", "criteria": "<", "value": 0,
+                                                            "format": f["bad"]})
     row = last + 2
     if comparison.findings:
-        ws.write(row, 0, "Kontroll: angivna siffror som inte stämmer", text_b)
-        for f in comparison.findings:
+        ws.write(row, 0, "Kontroll: angivna siffror som inte stämmer", f["text_b"])
+        for fi in comparison.findings:
             row += 1
-            ws.write(row, 0, f"{f.where}: {f.organisation}, {f.rad} {f.ar}: {f.message}")
+            ws.write(row, 0, f"{fi.where}: {fi.organisation}, {fi.rad} {fi.ar}: {fi.message}")
         row += 2
     for n in comparison.notes:
-        ws.write(row, 0, n, note)
+        ws.write(row, 0, n, f["note"])
         row += 1
     ws.freeze_panes(top + 1, 3)
-    ws.set_column(0, 0, 28)
-    ws.set_column(1, 1, 6)
-    ws.set_column(2, 2, 44)
-    ws.set_column(3, 9, 13)
-    ws.set_column(10, 11, 22)
+    for first, last_col, width in ((0, 0, 28), (1, 1, 6), (2, 2, 44), (3, 9, 13), (10, 11, 22)):
+        ws.set_column(first, last_col, width)
     return ws
 
 

@@ -41,6 +41,11 @@ def _value_cell(book: Book, ws, r: int, c: int, x, unit: str, extended: bool = F
 def _values(book: Book, ws, r: int, aset, v) -> list[int]:
     """Write one key's values; return the years that were extended."""
     unit = v.file_unit
+    if getattr(v.spec, "history", False):  # years before the base year, as text
+        from flerarsprognos.output.presentation import history_text
+
+        book.text(ws, r, 3, history_text(v))
+        return []
     if not v.spec.by_year:
         _value_cell(book, ws, r, 3, v.data, unit)
         return []

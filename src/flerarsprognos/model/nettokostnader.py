@@ -1,4 +1,5 @@
-"""Verksamhetens nettokostnader: the decided plan moved by a scenario, drivers after it (§4).
+"""Verksamhetens intäkter, kostnader och avskrivningar: the decided plan moved by a scenario,
+drivers after it (docs/modell.md, "Verksamhetens nettokostnader").
 
 Internally costs are positive magnitudes; the resultaträkning shows them negative.
 """
@@ -7,7 +8,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from flerarsprognos.model.years import compact, cumprod, cumsum
+from flerarsprognos.model.inputs import Inputs
+from flerarsprognos.model.years import cumprod
 
 
 def cost_index_growth(loneokning, kpi, personalkostnadsandel) -> np.ndarray:
@@ -86,19 +88,16 @@ def project_costs(*, plan_intakter, plan_kostnader, plan_avskrivningar, loneokni
     }
 
 
-def new_depreciation(investments: dict[str, np.ndarray], life: dict, share: dict, from_year: dict,
-                     years: np.ndarray) -> np.ndarray:
-    """Depreciation added by investments since the base year, by category.
-
-    A category adds share/life of its accumulated investments (made in earlier years) from
-    its first depreciation year; återinvesteringar have share 0: they replace what is retired.
-    """
-    total = None
-    for cat, inv in investments.items():
-        # Investment plans are rarely varied: then this is one row, broadcast by the caller.
-        inv = compact(np.asarray(inv, dtype=float))
-        earlier = cumsum(inv) - inv
-        active = years >= compact(from_year[cat])[..., None]
-        add = compact(share[cat])[..., None] / compact(life[cat])[..., None] * earlier * active
-        total = add if total is None else total + add
-    return total
+def project_verksamhet(p: Inputs, own_wages, pension: dict, pension_plan: dict,
+                       new_depreciation: np.ndarray) -> dict[str, np.ndarray]:
+    """:func:`project_costs` on the scenario's inputs."""
+    return project_costs(
+        plan_intakter=p.plan("plan_verksamhetens_intakter"), plan_kostnader=p.plan("plan_verksamhetens_kostnader"),
+        plan_avskrivningar=p.plan("plan_avskrivningar"), loneokning=own_wages, kpi=p.path("kpi"),
+        volymokning=p.path("volymokning"), planens_loneokning=p.plan("planens_loneokning"),
+        planens_kpi=p.plan("planens_kpi"), planens_volymokning=p.plan("planens_volymokning"),
+        personalkostnadsandel=p.scalar("personalkostnadsandel"),
+        intakter_prisindexering=p.scalar("intakter_prisindexering"), satsningar=p.path("satsningar"),
+        effektivisering=p.path("effektivisering"), pension_verksamhet=pension["pensionskostnad_verksamhet"],
+        pension_verksamhet_plan=pension_plan["pensionskostnad_verksamhet"],
+        new_depreciation=new_depreciation, shape=p.shape)
