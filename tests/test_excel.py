@@ -549,7 +549,7 @@ def test_workbook_onto_another_input_is_refused(default_run, tmp_path):
     outcome.write_bytes(b"an outcome workbook")
     with pytest.raises(InputError) as err:
         write_workbook(outcome, default_run, inputs=[outcome])
-    assert "indatafil" in str(err.value)
+    assert "indata" in str(err.value)
     assert outcome.read_bytes() == b"an outcome workbook"
 
 
