@@ -8,43 +8,17 @@ from __future__ import annotations
 
 import xarray as xr
 
+from flerarsprognos.model.statements import BALANSKRAVSUTREDNING, BALANSRAKNING, RESULTATRAKNING
 from flerarsprognos.output import labels
 from flerarsprognos.output.excel.book import ONE_DECIMAL, Book, cell, num
 
-# Subtotals: which lines each total adds (the lines carry their sign, as in the regionplan).
-RR_FORMULAS = {
-    "verksamhetens_nettokostnader": ("verksamhetens_intakter", "verksamhetens_kostnader", "avskrivningar"),
-    "verksamhetens_resultat": ("verksamhetens_nettokostnader", "skatteintakter", "generella_statsbidrag_och_utjamning"),
-    "arets_resultat": ("verksamhetens_resultat", "finansiella_intakter", "finansiella_kostnader"),
-}
-BK_FORMULAS = {
-    "arets_resultat_efter_balanskravsjusteringar": (
-        "arets_resultat_enligt_resultatrakningen", "reducering_av_samtliga_realisationsvinster",
-        "justering_realisationsvinst_enligt_undantagsmojlighet",
-        "justering_realisationsforlust_enligt_undantagsmojlighet",
-        "orealiserade_vinster_och_forluster_i_vardepapper",
-        "aterforing_av_orealiserade_vinster_och_forluster_i_vardepapper"),
-    "arets_balanskravsresultat": ("arets_resultat_efter_balanskravsjusteringar",
-                                  "reservering_till_resultatutjamningsreserv",
-                                  "anvandning_av_resultatutjamningsreserv"),
-    "balanskravsresultat": ("arets_balanskravsresultat", "balanskravsunderskott_fran_tidigare_ar"),
-}
-BR_FORMULAS = {
-    "summa_anlaggningstillgangar": ("immateriella_anlaggningstillgangar", "mark_och_byggnader",
-                                    "maskiner_och_inventarier", "aktier_andelar_och_bostadsratter",
-                                    "langfristiga_fordringar"),
-    "summa_omsattningstillgangar": ("forrad", "kortfristiga_fordringar", "kortfristiga_placeringar", "kassa_och_bank"),
-    "summa_tillgangar": ("summa_anlaggningstillgangar", "summa_omsattningstillgangar"),
-    "summa_eget_kapital": ("eget_kapital_darav_arets_resultat", "eget_kapital_darav_resultatutjamningsreserv",
-                           "eget_kapital_darav_resultatreserv", "eget_kapital_darav_ovrigt"),
-    "summa_avsattningar": ("avsattningar_for_pensioner", "ovriga_avsattningar"),
-    "summa_skulder": ("langfristiga_skulder", "kortfristiga_skulder", "kortfristig_upplaning"),
-    "summa_skulder_och_eget_kapital": ("summa_eget_kapital", "summa_avsattningar", "summa_skulder"),
-}
-BR_HEADINGS = {"immateriella_anlaggningstillgangar": "TILLGÅNGAR",
-               "eget_kapital_darav_arets_resultat": "EGET KAPITAL, AVSÄTTNINGAR OCH SKULDER",
-               "avsattningar_for_pensioner": "Avsättningar", "langfristiga_skulder": "Skulder"}
-BK_HEADINGS = {"rur_ingaende": "Reserver och underskott"}
+# Subtotals, headings and decimals come from the statements catalogue (model/statements.yaml):
+# which lines each total adds (the lines carry their sign, as in the regionplan).
+RR_FORMULAS = RESULTATRAKNING.formulas
+BK_FORMULAS = BALANSKRAVSUTREDNING.formulas
+BR_FORMULAS = BALANSRAKNING.formulas
+BK_HEADINGS = BALANSKRAVSUTREDNING.headings
+BR_HEADINGS = BALANSRAKNING.headings
 
 
 def _line_cell(book: Book, ws, row: int, col: int, post: str, scenario: str, year: int, value, fm,
