@@ -23,7 +23,7 @@ import pandas as pd
 import xarray as xr
 
 from flerarsprognos.output import fmt, goals, labels, style
-from flerarsprognos.output.presentation import region_name, shown_path
+from flerarsprognos.output.presentation import region_name, reserves_holding_up, shown_path
 
 PHONE_YEARS = 3  # years per table on a phone
 CSS = """
@@ -239,29 +239,6 @@ def key_figures(result: xr.Dataset, scenario: str, year: int) -> list[tuple[str,
         (f"Nettokostnadsandel {year} (mål ≤ {fmt.procent(target, 0)})", fmt.procent(nka), nka > target),
         (f"RUR och resultatreserv, 31/12 {year}", f"{fmt.mnkr(reserves)} mnkr", False),
     ]
-
-
-def reserves_holding_up(result: xr.Dataset, scenario: str) -> str:
-    """What holds the balanskrav up: the years where it is met only by using RUR/resultatreserv."""
-    bk = result["balanskrav"].sel(scenario=scenario)
-    years = [int(y) for y in result["year"].values]
-    before = bk.sel(bk_post="arets_resultat_efter_balanskravsjusteringar").values
-    used = bk.sel(bk_post="anvandning_av_resultatutjamningsreserv").values
-    held = [(y, u) for y, b, u in zip(years, before, used, strict=True) if b < -0.5 and u > 0.5]
-    if not held:
-        return ""
-    total = sum(u for _, u in held)
-    each = ", ".join(f"{fmt.mnkr(u)} mnkr {y}" for y, u in held)
-    span = _span([y for y, _ in held])
-    return (f"Det håller bara därför att {fmt.mnkr(total)} mnkr av resultatutjämningsreserven (RUR) används "
-            f"{span} ({each}); utan den vore balanskravsresultatet negativt de åren.")
-
-
-def _span(years: list[int]) -> str:
-    if len(years) == 1:
-        return str(years[0])
-    consecutive = years == list(range(years[0], years[-1] + 1))
-    return f"{years[0]}–{years[-1]}" if consecutive else _years_text(years)
 
 
 def _summary_sentence(result: xr.Dataset, scenario: str, planslut: int) -> str:
