@@ -236,16 +236,15 @@ def test_cli_budget_files_as_plan_vintages(tmp_path):
 def test_outcome_su_growth_is_not_moved_again_by_outcome_wages(tmp_path):
     from flerarsprognos.utfall.makro import with_outcome_macro
     from flerarsprognos.io.assumptions import load_assumptions
-    from flerarsprognos.model.engine import project
-    from flerarsprognos.io.params import build_params
     from flerarsprognos.paths import default_assumptions_dir
+    from flerarsprognos.runner import run_sets
 
     p = tmp_path / "makro.csv"
     p.write_text("# niva: region\nrad;ar;utfall;enhet\nskatteunderlag_forandring;2024;5,0;procent\n"
                  "loneokning;2024;4,3;procent\nkpi;2023;8,5;procent\n", encoding="utf-8")
     base = load_assumptions(default_assumptions_dir())
     macro_set, rows = with_outcome_macro(base, read_outcome(p))
-    res = project(build_params([base, macro_set], base))
+    res = run_sets(base, [base, macro_set]).result
     g = res["skatteunderlag_forandring_effektiv"].sel(scenario="utfallets_makro", year=2024)
     assert float(g) == pytest.approx(0.05)  # the outcome, not 5,0 % plus the wage and price links
     assert set(rows["nyckel"]) == {"skatteunderlag_forandring", "loneokning", "kpi"}
@@ -278,3 +277,15 @@ def test_compare_old_option_spellings(tmp_path):
     r = CliRunner().invoke(app, ["compare", "--outcome", str(EXAMPLES / "hsn_2024.csv"), "--year", "2024",
                                  "--out", str(tmp_path / "o"), "-q"])
     assert r.exit_code == 0, r.output
+
+
+def test_compare_replaces_only_its_own_files(tmp_path):
+    out = tmp_path / "o"
+    args = ["compare", "--utfall", str(EXAMPLES / "hsn_2024.csv"), "--out", str(out), "-q",
+            "--excel", str(tmp_path / "jamforelse.xlsx")]
+    assert CliRunner().invoke(app, args).exit_code == 0
+    assert CliRunner().invoke(app, args).exit_code == 0  # its own files: replaced
+    (tmp_path / "egen.xlsx").write_bytes(b"en annans bok")
+    r = CliRunner().invoke(app, [*args[:-1], str(tmp_path / "egen.xlsx")])
+    assert r.exit_code == 2 and "egen.xlsx" in r.output
+    assert (tmp_path / "egen.xlsx").read_bytes() == b"en annans bok"

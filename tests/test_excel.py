@@ -474,6 +474,7 @@ def test_cover_names_the_region_and_says_what_the_workbook_is(book, default_run)
     text = " ".join(t for t in top if t)
     assert "flerarsprognos export test" in text and default_run.base.digest in text
     assert "ingen modell" in text and "kör igen" in text
+    assert "Balanskravet nås 2023–2024 bara därför att 407 mnkr" in text  # what holds it up
     about = {formulas["Om körningen"].cell(r, 1).value: formulas["Om körningen"].cell(r, 2).value
              for r in range(1, 30)}
     assert about["Region"] == "Region Värmland"
@@ -541,3 +542,21 @@ def test_workbook_inside_the_assumptions_or_onto_an_input_is_refused(assumptions
                                  "--excel", str(assumptions_copy / "x.xlsx")])
     assert result.exit_code == 2, result.output
     assert not (assumptions_copy / "x.xlsx").exists()
+
+
+def test_workbook_onto_another_input_is_refused(default_run, tmp_path):
+    """An outcome or sweep file given to export is an input too (export --utfall X --excel X)."""
+    outcome = tmp_path / "utfall.xlsx"
+    outcome.write_bytes(b"an outcome workbook")
+    with pytest.raises(InputError) as err:
+        write_workbook(outcome, default_run, inputs=[outcome])
+    assert "indata" in str(err.value)
+    assert outcome.read_bytes() == b"an outcome workbook"
+
+
+def test_markup_in_the_target_path_is_printed_as_text(tmp_path):
+    folder = tmp_path / "x[" / "red]"  # the path reads ".../x[/red]/a.xlsx": a closing tag without an opening
+    folder.mkdir(parents=True)
+    result = runner.invoke(app, ["export", "--utan-kanslighet", "--excel", str(folder / "a.xlsx")])
+    assert result.exit_code == 0, result.output
+    assert "x[/red]/a.xlsx" in result.output.replace("\n", "")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 
@@ -73,7 +74,8 @@ def test_excel_csv_semicolon_decimal_comma_bom_and_no_formulas(default_run, tmp_
     assert raw.startswith(b"\xef\xbb\xbf")  # UTF-8 BOM: Excel reads å, ä, ö
     text = raw.decode("utf-8-sig")
     assert text.splitlines()[0] == "scenario;ar;post;mnkr"
-    assert "bas;2023;arets_resultat;-278,0065" in text
+    first = float(default_run.result["resultatrakning"].sel(scenario="bas", year=2023, rr_post="arets_resultat"))
+    assert f"bas;2023;arets_resultat;{first:.4f}".replace(".", ",") in text
     back = pd.read_csv(tmp_path / "resultatrakning.csv", sep=";", decimal=",", encoding="utf-8-sig")
     assert back["mnkr"].dtype == float
     evil = pd.DataFrame({"antagande": ["=HYPERLINK(\"http://x\")", "+1", "-A1", "@SUM(A1)", "Skattesats"],
@@ -94,3 +96,48 @@ def test_cli_export_writes_excel_csv(tmp_path):
                                       "--csv-excel", str(tmp_path / "csv")])
     assert result.exit_code == 0, result.output
     assert (tmp_path / "csv" / "finansiella_mal.csv").read_bytes().startswith(b"\xef\xbb\xbf")
+
+
+def _texts_of(path):
+    """Every text a reader can see in an output file."""
+    import base64
+    import re
+    import zipfile
+
+    if path.suffix == ".xlsx":
+        with zipfile.ZipFile(path) as z:
+            return [z.read(n).decode("utf-8") for n in z.namelist() if n.endswith(".xml")]
+    if path.suffix == ".nc":
+        with xr.open_dataset(path, engine="h5netcdf") as ds:
+            parts = [str(ds.attrs)] + [str(v.attrs) for v in ds.variables.values()]
+            parts += [" ".join(map(str, ds[c].values)) for c in ds.coords]
+            return parts
+    text = path.read_text(encoding="utf-8-sig")
+    if path.suffix == ".html":
+        images = re.findall(r"data:image/svg\+xml;base64,([^\"']+)", text)
+        text = re.sub(r"data:image/[^\"']+", "", text)
+        return [text] + [base64.b64decode(i).decode("utf-8") for i in images]
+    return [text]
+
+
+def test_no_output_names_internal_sources(tmp_path):
+    pytest.importorskip("flerarsprognos.analysis.montecarlo")
+    from typer.testing import CliRunner
+
+    from flerarsprognos.cli import app
+
+    runner = CliRunner()
+    scenarios = ["hogre_inflation", "hogre_loner", "skattehojning_2025"]
+    for args in (["run", *scenarios, "--out", str(tmp_path / "run")],
+                 ["export", *scenarios, "--excel", str(tmp_path / "a.xlsx"), "--svep", "svep_inflation_lon",
+                  "--csv-excel", str(tmp_path / "csv")],
+                 ["report", *scenarios, "--html", str(tmp_path / "r.html")]):
+        result = runner.invoke(app, args)
+        assert result.exit_code == 0, result.output
+        assert not re.search(r"\bseed\b", result.output, re.I) and "DOMAIN.md" not in result.output
+    files = [p for p in tmp_path.rglob("*") if p.is_file()]
+    assert len(files) >= 11
+    for path in files:
+        for text in _texts_of(path):
+            assert "DOMAIN.md" not in text, path
+            assert not re.search(r"\bseed\b", text, re.I), (path, re.search(r".{60}\bseed\b.{60}", text, re.I | re.S))

@@ -9,16 +9,16 @@ import pytest
 from typer.testing import CliRunner
 
 from flerarsprognos.cli import app
-from flerarsprognos.utfall.ramar import buildup_frame, read_frames, waterfall
+from flerarsprognos.utfall.ramar import buildup_frame, read_ramfil, waterfall
 from flerarsprognos.problems import InputError
 
 RAMAR = Path(__file__).resolve().parents[1] / "examples" / "ramar"
 
 
 def test_hsn_2026_build_up_reproduces_the_arsplan_exactly():
-    alloc = read_frames(RAMAR / "hsn_ram_2026.yaml")
-    hsn = alloc.frames[0]
-    assert [s.amount for s in hsn.steps] == [18, 78, 196, 55, 6, -2]
+    alloc = read_ramfil(RAMAR / "hsn_ram_2026.yaml")
+    hsn = alloc.ramar[0]
+    assert [s.amount for s in hsn.forandringar] == [18, 78, 196, 55, 6, -2]
     assert hsn.previous == 9045
     assert hsn.before_transfers == 9398          # 9 045 + 18 + 78 + 196 + 55 + 6
     assert hsn.ram == 9396                       # − 2 budgetväxlingar
@@ -33,7 +33,7 @@ def test_hsn_2026_build_up_reproduces_the_arsplan_exactly():
 
 
 def test_2023_ramar_sum_to_the_plans_nettokostnad():
-    alloc = read_frames(RAMAR / "nettokostnadsramar_2023.yaml")
+    alloc = read_ramfil(RAMAR / "nettokostnadsramar_2023.yaml")
     assert alloc.total == pytest.approx(10825.0)              # 10 825 000 tkr
     assert alloc.plan_nettokostnad == pytest.approx(10825.0)  # the plan's verksamhetens nettokostnader 2023
     assert alloc.findings == []
@@ -57,7 +57,7 @@ namnder:
   - {namnd: Övriga nämnder, foregaende_ram: 2802.8}
 """)
     with pytest.raises(InputError) as exc:
-        read_frames(p)
+        read_ramfil(p)
     text = str(exc.value).replace("\u00a0", " ")
     # 1,5 % of each ram rounded to the file's 0,1 mnkr: 120,3 + 42,0; 10 987,3 against the plan's 11 277
     assert "ramarna summerar till 10 987,3 mnkr men planens verksamhetens nettokostnader 2024 är 11 277,0 mnkr" in text
@@ -76,11 +76,11 @@ namnder:
       - {typ: generell_upprakning, index: lpik, lonevikt: 0.8}
       - {typ: effektivisering, procent: 1}
 """)
-    hsn = read_frames(p).frames[0]
+    hsn = read_ramfil(p).ramar[0]
     # löneökning 2026 3,4 %, KPI 2,0 % (makro.yaml): 0,8·3,4 + 0,2·2,0 = 3,12 %
-    assert hsn.steps[0].amount == round(0.0312 * 9045)
-    assert hsn.steps[1].amount == -90  # 1 % of 9 045
-    assert "3,12 %" in hsn.steps[0].how.replace("\u00a0", " ")
+    assert hsn.forandringar[0].amount == round(0.0312 * 9045)
+    assert hsn.forandringar[1].amount == -90  # 1 % of 9 045
+    assert "3,12 %" in hsn.forandringar[0].how.replace("\u00a0", " ")
 
 
 def test_stated_totals_that_do_not_add_up_are_findings(tmp_path):
@@ -94,7 +94,7 @@ namnder:
     forandringar: [{typ: tillskott, belopp: 18}]
     angivet: {ram: 9070}
 """)
-    alloc = read_frames(p)
+    alloc = read_ramfil(p)
     assert any("beräknat 9 063,0 mnkr, angivet 9 070,0 mnkr" in f.replace("\u00a0", " ") for f in alloc.findings)
 
 
@@ -108,7 +108,7 @@ namnder:
   - {namnd: RS, ram: 1}
 """)
     with pytest.raises(InputError) as exc:
-        read_frames(p)
+        read_ramfil(p)
     text = str(exc.value)
     assert "enhet: enheten 'kr' ska vara tkr eller mnkr" in text
     assert "namnder[0] (HSN): ange antingen ram eller foregaende_ram" in text
@@ -127,8 +127,8 @@ def test_cli_allocate_writes_tables_and_waterfall(tmp_path):
 
 
 def test_waterfall_has_a_bar_per_step():
-    fig = waterfall(read_frames(RAMAR / "hsn_ram_2026.yaml").frames[0], 2026)
-    assert len(fig.axes[0].patches) == 9  # ram 2025, five steps, ram 2026, budgetväxlingar, ny ram
+    fig = waterfall(read_ramfil(RAMAR / "hsn_ram_2026.yaml").ramar[0], 2026)
+    assert len(fig.axes[0].patches) == 9  # ram 2025, five forandringar, ram 2026, budgetväxlingar, ny ram
 
 
 def test_cli_allocate_plan_mismatch_exits_2_and_writes_nothing(tmp_path):
@@ -159,11 +159,11 @@ def test_next_year_draft_from_the_2023_ramar(tmp_path):
     # LPIK-like index 2024: 0,55 · 3,3 % + 0,45 · 2,4 % = 2,895 %; 10 825 → 11 138,4 against the plan's 11 277
     assert "Summa 2024: 11 138,4 mnkr." in text
     assert "att fördela som tillskott, satsningar eller effektivisering: 138,6 mnkr" in text
-    draft = read_frames(out / "ramar_2024.yaml", check_plan=False)
-    assert draft.frames[0].previous == pytest.approx(8022.169)
-    assert draft.frames[0].steps[0].amount == pytest.approx(round(8022.169 * 0.02895, 3))
+    draft = read_ramfil(out / "ramar_2024.yaml", check_plan=False)
+    assert draft.ramar[0].previous == pytest.approx(8022.169)
+    assert draft.ramar[0].forandringar[0].amount == pytest.approx(round(8022.169 * 0.02895, 3))
     with pytest.raises(InputError, match="skillnad -138,6 mnkr"):
-        read_frames(out / "ramar_2024.yaml")
+        read_ramfil(out / "ramar_2024.yaml")
 
 
 # ----------------------------------------------------------------------------------------
@@ -214,7 +214,7 @@ def test_bad_ram_file_is_a_clear_message_exit_2_nothing_written(tmp_path, case, 
     else:
         p.write_text(content, encoding="utf-8")
     with pytest.raises(InputError) as exc:
-        read_frames(p)
+        read_ramfil(p)
     text = "\n".join(str(x) for x in exc.value.problems)
     assert fragment in text and str(p) in text, text
     out = tmp_path / "ut"
@@ -228,7 +228,7 @@ def test_ram_file_with_bom_reads_like_without(tmp_path):
     a, b = tmp_path / "a.yaml", tmp_path / "b.yaml"
     a.write_text(text, encoding="utf-8")
     b.write_bytes("\ufeff".encode("utf-8") + text.encode("utf-8"))
-    assert read_frames(a).total == read_frames(b).total == 100
+    assert read_ramfil(a).total == read_ramfil(b).total == 100
 
 
 def test_lpik_is_the_models_cost_index():
@@ -237,3 +237,24 @@ def test_lpik_is_the_models_cost_index():
 
     assert lpik(0.034, 0.02, 0.55) == pytest.approx(float(cost_index_growth(np.array([0.034]), np.array([0.02]), 0.55)[0]))
     assert lpik(0.034, 0.02, 0.55) == pytest.approx(0.55 * 0.034 + 0.45 * 0.02)
+
+
+def test_allocate_never_replaces_a_file_it_did_not_write(tmp_path, monkeypatch):
+    import shutil
+
+    work = tmp_path / "w"
+    work.mkdir()
+    shutil.copy(RAMAR / "hsn_ram_2026.yaml", work / "ram.yaml")
+    monkeypatch.chdir(work)
+    r = CliRunner().invoke(app, ["allocate", "ram.yaml", "--out", ".", "--no-plot"])
+    assert r.exit_code == 2 and "innehåller indata" in r.output
+    out = tmp_path / "ut"
+    out.mkdir()
+    (out / "ramar.csv").write_text("mina egna siffror", encoding="utf-8")
+    r = CliRunner().invoke(app, ["allocate", "ram.yaml", "--out", str(out), "--no-plot"])
+    assert r.exit_code == 2 and "ramar.csv" in r.output
+    assert (out / "ramar.csv").read_text(encoding="utf-8") == "mina egna siffror"
+    out2 = tmp_path / "ut2"
+    for _ in range(2):  # its own files: written again
+        r = CliRunner().invoke(app, ["allocate", "ram.yaml", "--out", str(out2), "--no-plot"])
+        assert r.exit_code == 0, r.output

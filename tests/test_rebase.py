@@ -12,9 +12,8 @@ from typer.testing import CliRunner
 from flerarsprognos.cli import app
 from flerarsprognos.utfall.makro import with_outcome_macro
 from flerarsprognos.io.assumptions import load_assumptions
-from flerarsprognos.model.engine import project
 from flerarsprognos.io.utfallsfil import read_outcome
-from flerarsprognos.io.params import build_params
+from flerarsprognos.runner import run_sets
 from flerarsprognos.paths import default_assumptions_dir
 from flerarsprognos.problems import InputError
 from flerarsprognos.utfall.rebase import rebase
@@ -31,7 +30,7 @@ def _digest(directory: Path) -> str:
 
 def _run(aset, name, baseline=None):
     sets = [aset] if baseline is None else [baseline, aset]
-    return project(build_params(sets, baseline or aset)).sel(scenario=name)
+    return run_sets(baseline or aset, sets).result.sel(scenario=name)
 
 
 def test_rebased_set_continues_the_plan_with_the_outcome_economy(tmp_path):

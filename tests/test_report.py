@@ -181,7 +181,7 @@ def test_report_names_the_region_and_what_holds_the_balanskrav_up(report, defaul
     text = visible_text(markup)
     used = default_run.result["balanskrav"].sel(scenario="bas", bk_post="anvandning_av_resultatutjamningsreserv")
     total = float(used.sel(year=[2023, 2024]).sum())
-    assert f"{fmt.mnkr(total)} mnkr av resultatutjämningsreserven (RUR) används 2023–2024" in text
+    assert f"Balanskravet nås 2023–2024 bara därför att {fmt.mnkr(total)} mnkr av resultatutjämningsreserven" in text
     assert fmt.mnkr(total) == "407"
     for s in default_run.sets[1:]:  # scenarios by title; the key only in parentheses
         assert f"{s.title}: årets resultat mot bas" in text
@@ -203,3 +203,12 @@ def test_html_in_titles_is_escaped(default_run):
     markup = build_report(run, diagrams=[])
     assert "<script>" not in markup and "<img src=x" not in markup
     assert html.escape(evil, quote=True) in markup
+
+
+def test_report_onto_an_input_is_refused_and_the_input_kept(assumptions_copy, tmp_path):
+    target = assumptions_copy / "makro.yaml"
+    before = target.read_bytes()
+    result = runner.invoke(app, ["report", "--utan-analyser", "--assumptions", str(assumptions_copy),
+                                 "--html", str(target)])
+    assert result.exit_code == 2, result.output
+    assert "indata" in result.output and target.read_bytes() == before

@@ -21,11 +21,11 @@ def test_higher_wages_2023_by_hand(default_run):
     # costs: the personnel share (55 %) of the decided costs without their pension part
     # (1 111,5), plus the pension earned and premiums (which follow pay), each 1 pp / 1,03
     # higher (the plan's own wage growth 2023 is 3,0 %);
-    # revenue: 0,7 pp more skatteunderlag growth on a growth of 4,5 % × skatteintäkter 7 658
-    # and the inkomstutjämning, proportional to (garanti − SU), both moved by the same factor
+    # revenue: 0,7 pp more skatteunderlag growth on a growth of 4,5 % × skatteintäkter 7 658;
+    # the inkomstutjämning 2023 rests on income year 2021 and does not move (lag 2004:773)
     pension_pay = (260 + 314.5) * 1.2426
     costs = (0.55 * (12341 - 1111.5) + pension_pay) * 0.01 / 1.03
-    revenue = (7658 + 1850) * 0.007 / 1.045
+    revenue = 7658 * 0.007 / 1.045
     assert delta(default_run, "hogre_loner", "arets_resultat", 2023) == pytest.approx(revenue - costs, abs=0.1)
 
 

@@ -39,14 +39,18 @@ def test_ten_ore_is_a_thousandth_of_the_skatteunderlag(res, base_result):
     np.testing.assert_allclose(effect(res, "skattesats", -1), -0.001 * su, atol=1e-6)
 
 
-def test_one_percent_regional_skatteunderlag_is_mostly_equalised(res, base_result, params):
-    """+1 % of the region's own skatteunderlag: 1 % of skatteintäkterna (77 mnkr 2023) less
-    what the inkomstutjämning stops paying, its skattesats 9,11 % on the same 1 % (60 mnkr)."""
+def test_one_percent_regional_skatteunderlag_is_equalised_from_t_plus_2(res, base_result, params):
+    """+1 % of the region's own skatteunderlag from the base year: 1 % of skatteintäkterna
+    (77 mnkr 2023) in full for two years; from 2025 the inkomstutjämning (on income year t−2)
+    takes back its skattesats 9,11 % × the uppräkning on 1 % of the t−2 skatteunderlag."""
     su = base_result["skatteunderlag"].values
     skattesats = params["skattesats"].values
     ts = float(params["inkomstutjamning_skattesats"])
-    assert effect(res, "skatteunderlag")[0] == pytest.approx(0.01 * 65565 * (0.1168 - 0.0911), abs=0.5)
-    np.testing.assert_allclose(effect(res, "skatteunderlag"), 0.01 * su * (skattesats - ts), rtol=1e-9, atol=1e-6)
+    u = base_result["inkomstutjamning_upprakning"].values
+    e = effect(res, "skatteunderlag")
+    assert e[0] == pytest.approx(0.01 * 65565 * 0.1168, abs=0.5)
+    np.testing.assert_allclose(e[:2], 0.01 * su[:2] * skattesats[:2], rtol=1e-9)
+    np.testing.assert_allclose(e[2:], 0.01 * (su[2:] * skattesats[2:] - ts * u[2:] * su[:-2]), rtol=1e-9, atol=1e-6)
 
 
 def test_hundred_mnkr_statsbidrag_is_hundred_mnkr_every_year(res):

@@ -158,11 +158,15 @@ def test_path_axis_and_relative_change(tmp_path, base_result):
     np.testing.assert_allclose(second[:2], base[:2], atol=1e-9)  # years the path does not give keep the plan
     assert second[2] != pytest.approx(base[2])
     up = ds["arets_resultat"].isel(lon=0).sel(su=1.0, year=2023) - base[0]
-    # the region's own skatteunderlag +1 %: its tax, less what the inkomstutjämning then
-    # stops equalising (its skattesats on the same 1 %)
-    assert float(up) == pytest.approx(0.01 * float(base_result["skatteunderlag"].sel(year=2023))
-                                      * (float(params["skattesats"].sel(year=2023))
-                                         - float(params["inkomstutjamning_skattesats"])), abs=1e-6)
+    # the region's own skatteunderlag +1 % (the level from before the base year): its tax, less
+    # what the inkomstutjämning stops equalising — its skattesats on 1 % of the income year
+    # t−2 (2021: the opening level one year back), uppräknad (lag 2004:773)
+    su_2021 = float(params["skatteunderlag_ingaende"]) / (1 + float(params["skatteunderlag_historik"][-1]))
+    u_2023 = float(base_result["inkomstutjamning_upprakning"].sel(year=2023))
+    assert float(up) == pytest.approx(0.01 * (float(base_result["skatteunderlag"].sel(year=2023))
+                                              * float(params["skattesats"].sel(year=2023))
+                                              - float(params["inkomstutjamning_skattesats"]) * u_2023 * su_2021),
+                                      abs=1e-6)
 
 
 BAD = {

@@ -46,7 +46,7 @@ def standard_steps(base_year: int) -> list[Step]:
              Factor("kpi", ("kpi", "prisbasbelopp_forandring"), "forskjutning", "procent"),
              1.0, "+1 procentenhet", "-1 procentenhet"),
         Step("skatteunderlag", "Skatteunderlag i regionen (nivå; utjämningen motverkar)",
-             Factor("skatteunderlag", ("skatteunderlag_ingaende",), "relativ", "procent"),
+             Factor("skatteunderlag", ("skatteunderlag_regionen_utover",), "forskjutning", "procent", (base_year,)),
              1.0, "+1 %", "-1 %"),
         Step("skattesats", "Skattesats", Factor("skattesats", ("skattesats",), "forskjutning", "procent"),
              0.1, "+10 öre", "-10 öre"),

@@ -177,7 +177,8 @@ def _comparison(outcome_file, plans: list, year: int | None, strict: bool, probl
 
 
 def _write_comparison(comparison, target: Path, excel: Path | None) -> list[Path]:
-    from flerarsprognos.output.files import atomic_path, table_csv, write_all
+    from flerarsprognos.io.guard import record_written
+    from flerarsprognos.output.files import atomic_path, table_csv
     from flerarsprognos.utfall import compare as cmp
 
     files = {
@@ -192,12 +193,36 @@ def _write_comparison(comparison, target: Path, excel: Path | None) -> list[Path
         files["prognosprecision.csv"] = table_csv(comparison.accuracy)
         files["prognosprecision_detalj.csv"] = table_csv(comparison.accuracy_detail)
     files["kommando.txt"] = _text(command_line() + "\n")
+    _check_replace(target, list(files), excel)
     if excel is None:
-        return write_all(target, files)
+        return _write_recorded(target, files)
     with atomic_path(excel) as tmp:  # the workbook is renamed only if the CSV files were written too
         cmp.write_workbook(tmp, comparison)
-        written = write_all(target, files)
+        written = _write_recorded(target, files)
+    record_written(excel.parent, [excel.name])
     console.print(f"Skrev {excel}.")
+    return written
+
+
+def _check_replace(target: Path, names: list[str], excel: Path | None = None) -> None:
+    """Files of the same name that the tool did not write are never replaced (an error)."""
+    from flerarsprognos.io.guard import check_replace
+    from flerarsprognos.problems import Problems
+
+    problems = Problems()
+    check_replace(target, names, problems, "--out")
+    if excel is not None:
+        check_replace(excel.parent, [excel.name], problems, "--excel")
+    problems.raise_if_errors()
+
+
+def _write_recorded(target: Path, files: dict) -> list[Path]:
+    """Write the files atomically and list them in the directory's manifest."""
+    from flerarsprognos.io.guard import record_written
+    from flerarsprognos.output.files import write_all
+
+    written = write_all(target, files)
+    record_written(target, list(files))
     return written
 
 
@@ -291,10 +316,11 @@ def allocate_command(
     quiet: bool = typer.Option(False, "--quiet", "-q", help="Skriv inga tabeller, bara var filerna hamnade."),
 ):
     from flerarsprognos.problems import Problems
-    from flerarsprognos.utfall.ramar import read_frames
+    from flerarsprognos.utfall.ramar import read_ramfil
 
     problems = Problems()
-    alloc = read_frames(file, assumptions, problems)
+    alloc = read_ramfil(file, assumptions, problems)
+    _check_targets(out_dir_for(out, f"ramar_{file.stem}"), None, [file, assumptions])
     if next_year:
         _next_year(alloc, file, assumptions, out, problems)
         return
@@ -314,14 +340,14 @@ def _print_ramar(alloc) -> None:
     from flerarsprognos.output import fmt
     from flerarsprognos.utfall.ramar import buildup_frame, ramar_frame
 
-    d = 0 if alloc.step >= 1 else 1
+    d = 0 if alloc.precision >= 1 else 1
     t = Table(title=f"{alloc.title} (mnkr)", title_justify="left", show_edge=False, header_style="bold")
     for h in ("Nämnd", f"Ram {alloc.year - 1}", f"Ram {alloc.year}", "Förändring"):
         t.add_column(h, justify="left" if h == "Nämnd" else "right")
     for rec in ramar_frame(alloc).itertuples(index=False):
         t.add_row(rec.namnd, fmt.mnkr(rec.foregaende_ram, d), fmt.mnkr(rec.ram, d), fmt.mnkr(rec.forandring, d))
     console.print(t)
-    for fr in alloc.frames:
+    for fr in alloc.ramar:
         b = buildup_frame(fr, alloc.year)
         if b.empty:
             continue
@@ -343,11 +369,11 @@ def _write_ramar(alloc, target: Path, no_plot: bool) -> list[Path]:
 
     import pandas as pd
 
-    from flerarsprognos.output.files import table_csv, write_all
+    from flerarsprognos.output.files import table_csv
     from flerarsprognos.utfall.ramar import buildup_frame, ramar_frame, waterfall
 
-    buildups = [buildup_frame(fr, alloc.year) for fr in alloc.frames if fr.previous is not None]
-    omraden = [fr.omraden.assign(namnd=fr.namnd) for fr in alloc.frames if fr.omraden is not None]
+    buildups = [buildup_frame(fr, alloc.year) for fr in alloc.ramar if fr.previous is not None]
+    omraden = [fr.omraden.assign(namnd=fr.namnd) for fr in alloc.ramar if fr.omraden is not None]
     files = {
         "ramar.csv": table_csv(ramar_frame(alloc)),
         "kontroll.csv": table_csv(pd.DataFrame({"anmarkning": alloc.findings}, columns=["anmarkning"])),
@@ -356,7 +382,7 @@ def _write_ramar(alloc, target: Path, no_plot: bool) -> list[Path]:
         files["uppbyggnad.csv"] = table_csv(pd.concat(buildups, ignore_index=True))
     if omraden:
         files["omraden.csv"] = table_csv(pd.concat(omraden, ignore_index=True))
-    for fr in (alloc.frames if not no_plot else []):
+    for fr in (alloc.ramar if not no_plot else []):
         if fr.previous is None:
             continue
         slug = re.sub(r"[^a-z0-9]+", "_", fr.namnd.lower().replace("å", "a").replace("ä", "a").replace("ö", "o"))
@@ -369,7 +395,8 @@ def _write_ramar(alloc, target: Path, no_plot: bool) -> list[Path]:
             plt.close(fig)
 
         files[f"vattenfall_{slug.strip('_')}.png"] = write_png
-    return write_all(target, files)
+    _check_replace(target, list(files))
+    return _write_recorded(target, files)
 
 
 @app.command("rebase", help="Ombasera flerårsplanen på senaste utfallet: en ny antagandekatalog med utfallsåret "
@@ -452,19 +479,19 @@ def _next_year(alloc, file: Path, assumptions, out, problems) -> None:
     import yaml
 
     from flerarsprognos.output import fmt
-    from flerarsprognos.utfall.ramar import _plan_nettokostnad, next_year, ramar_frame, read_frames
-    from flerarsprognos.output.files import table_csv, write_all
+    from flerarsprognos.utfall.ramar import _plan_nettokostnad, next_year, ramar_frame, read_ramfil
+    from flerarsprognos.output.files import table_csv
 
     content = next_year(alloc)
     text = yaml.safe_dump(content, allow_unicode=True, sort_keys=False, width=100)
     with tempfile.TemporaryDirectory() as d:
         draft_path = Path(d) / f"ramar_{alloc.year + 1}.yaml"
         draft_path.write_text(text, encoding="utf-8")
-        draft = read_frames(draft_path, assumptions, problems, check_plan=False)
+        draft = read_ramfil(draft_path, assumptions, problems, check_plan=False)
     target = out_dir_for(out, f"ramar_{file.stem}")
-    for fr in draft.frames:
-        console.print(f"{fr.namnd}: {fmt.mnkr(fr.previous, 1)} + {fmt.mnkr(fr.steps[0].amount, 1)} "
-                      f"({fr.steps[0].how}) = {fmt.mnkr(fr.ram, 1)} mnkr", soft_wrap=True)
+    for fr in draft.ramar:
+        console.print(f"{fr.namnd}: {fmt.mnkr(fr.previous, 1)} + {fmt.mnkr(fr.forandringar[0].amount, 1)} "
+                      f"({fr.forandringar[0].how}) = {fmt.mnkr(fr.ram, 1)} mnkr", soft_wrap=True)
     console.print(f"Summa {alloc.year + 1}: {fmt.mnkr(draft.total, 1)} mnkr.")
     if alloc.whole_region:
         plan = _plan_nettokostnad(assumptions, alloc.year + 1, str(file), problems)
@@ -472,7 +499,9 @@ def _next_year(alloc, file: Path, assumptions, out, problems) -> None:
         console.print(f"Planens verksamhetens nettokostnader {alloc.year + 1}: {fmt.mnkr(plan, 1)} mnkr; "
                       f"att fördela som tillskott, satsningar eller effektivisering: {fmt.mnkr(plan - draft.total, 1)} "
                       "mnkr (ramfilen ger fel tills summan stämmer).")
-    written = write_all(target, {f"ramar_{alloc.year + 1}.yaml": lambda p: p.write_text(text, encoding="utf-8"),
-                                 f"ramar_{alloc.year + 1}.csv": table_csv(ramar_frame(draft))})
+    files = {f"ramar_{alloc.year + 1}.yaml": lambda p: p.write_text(text, encoding="utf-8"),
+             f"ramar_{alloc.year + 1}.csv": table_csv(ramar_frame(draft))}
+    _check_replace(target, list(files))
+    written = _write_recorded(target, files)
     console.print(f"Skrev {len(written)} filer till {target}/: redigera ramar_{alloc.year + 1}.yaml och kör "
                   f"flerarsprognos allocate på den.", soft_wrap=True)

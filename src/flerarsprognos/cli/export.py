@@ -177,11 +177,19 @@ def export_command(
         from flerarsprognos.utfall.compare import write_plan_mot_utfall_sheet
 
         extras.sheets.append(lambda wb: write_plan_mot_utfall_sheet(wb, "Plan mot utfall", comparison))
-    write_workbook(target, outcome, command=command_line(), extras=extras)
+    write_workbook(target, outcome, command=command_line(), extras=extras, inputs=_other_inputs(utfall, svep))
     if csv_excel is not None:
         _write_excel_csv(csv_excel, outcome)
     n = len(outcome.sets)
-    console.print(f"Skrev {target} ({n} {'scenario' if n == 1 else 'scenarier'}, antaganden {outcome.base.digest}).")
+    console.print(f"Skrev {target} ({n} {'scenario' if n == 1 else 'scenarier'}, antaganden {outcome.base.digest}).",
+                  markup=False)
+
+
+def _other_inputs(*given) -> list[Path]:
+    """Input files named by options (an outcome file, a sweep by path or shipped name)."""
+    from flerarsprognos.paths import resolve_scenario
+
+    return [Path(resolve_scenario(str(p))) for p in given if p is not None]
 
 
 def _write_excel_csv(directory: Path, outcome) -> None:
@@ -189,7 +197,7 @@ def _write_excel_csv(directory: Path, outcome) -> None:
 
     check_not_an_input(directory, run_inputs(outcome), "--csv-excel")
     written = write_all(directory, csv_writers(outcome.result, excel=True))
-    console.print(f"Skrev {len(written)} CSV-filer för Excel till {directory}/.")
+    console.print(f"Skrev {len(written)} CSV-filer för Excel till {directory}/.", markup=False)
 
 
 PLOT_KINDS = ("resultat", "rur", "vattenfall", "tornado", "solfjader", "varmekarta")
@@ -259,10 +267,13 @@ def plot_command(
             grid = sweep_grid(svep or default_scenarios_dir() / "svep_inflation_lon.yaml", assumptions, year)
             figures[k] = plots.heatmap(grid, title=grid.attrs.get("long_name"))
     directory = out if out is not None else Path("outputs") / "diagram"
+    from flerarsprognos.output.files import check_not_an_input, run_inputs
+
+    check_not_an_input(directory, [*run_inputs(outcome), *_other_inputs(svep)], "--out")
     directory.mkdir(parents=True, exist_ok=True)
     for k, fig in figures.items():
         path = plots.save_png(fig, directory / f"{k}.png")
-        console.print(f"Skrev {path}")
+        console.print(f"Skrev {path}", markup=False)
 
 
 def _unavailable(kind: str, what: str):
@@ -318,5 +329,6 @@ def report_command(
     target = html if html is not None else _default_file(outcome, ".html")
     from flerarsprognos.output.files import run_inputs
 
-    write_report(target, build_report(outcome, command=command_line(), extras=extras), inputs=run_inputs(outcome))
-    console.print(f"Skrev {target} (antaganden {outcome.base.digest}).")
+    write_report(target, build_report(outcome, command=command_line(), extras=extras),
+                 inputs=[*run_inputs(outcome), *_other_inputs(svep)])
+    console.print(f"Skrev {target} (antaganden {outcome.base.digest}).", markup=False)

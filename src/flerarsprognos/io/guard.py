@@ -117,3 +117,23 @@ def remove_written(files: Iterable[Path]) -> None:
     """Remove files returned by :func:`check_overwrite` (only those; never a directory tree)."""
     for f in files:
         f.unlink(missing_ok=True)
+
+
+def check_replace(directory: Path | str, names: Iterable[str], problems: Problems, option: str = "--out") -> bool:
+    """For a command that writes named files into ``directory``: an error for each of ``names``
+    that already exists there but is not in the manifest (a file the tool did not write).
+    True if every file may be written."""
+    d = Path(directory)
+    listed = read_manifest(d) or set()
+    foreign = [n for n in names if (d / n).exists() and n not in listed]
+    if foreign:
+        shown = ", ".join(foreign[:5]) + (f" och {len(foreign) - 5} till" if len(foreign) > 5 else "")
+        problems.error(str(d), option, f"filerna finns redan och är inte skrivna av verktyget ({shown}); de ersätts "
+                                       "inte. Välj en annan katalog eller flytta filerna.")
+    return not foreign
+
+
+def record_written(directory: Path | str, names: Iterable[str]) -> None:
+    """Add ``names`` to the manifest of ``directory`` (after they were written)."""
+    d = Path(directory)
+    write_manifest(d, (read_manifest(d) or set()) | {str(n) for n in names})

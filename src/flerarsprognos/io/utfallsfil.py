@@ -23,6 +23,12 @@ from pathlib import Path
 
 from flerarsprognos.problems import Problems
 from flerarsprognos.io.schema import SPECS
+from flerarsprognos.model.statements import (
+    BALANCE_INPUT_POSTS,
+    BALANSKRAVSUTREDNING,
+    BALANSRAKNING,
+    RESULTATRAKNING,
+)
 
 LEVELS = ("region", "namnd", "omrade")
 SIGNS = ("resultatrakning", "kostnader_positiva")
@@ -62,22 +68,27 @@ def _income(label: str, subject: str | None = None, parent: str = "verksamhetens
     return Line(label, subject or f"Intäkterna från {label[0].lower() + label[1:]}", "intakt", parent)
 
 
+# The resultaträkning's lines: labels and the total each is part of from the statements
+# catalogue (model/statements.yaml); the kind and the commentary subject are this reader's.
+_RR_KIND_SUBJECT = {
+    "verksamhetens_intakter": ("intakt", "Intäkterna"),
+    "verksamhetens_kostnader": ("kostnad", "Kostnaderna"),
+    "avskrivningar": ("kostnad", "Avskrivningarna"),
+    "verksamhetens_nettokostnader": ("kostnad", "Nettokostnaden"),
+    "skatteintakter": ("intakt", "Skatteintäkterna"),
+    "generella_statsbidrag_och_utjamning": ("intakt", "Generella statsbidrag och utjämning"),
+    "verksamhetens_resultat": ("resultat", "Verksamhetens resultat"),
+    "finansiella_intakter": ("intakt", "De finansiella intäkterna"),
+    "finansiella_kostnader": ("kostnad", "De finansiella kostnaderna"),
+    "arets_resultat": ("resultat", "Årets resultat"),
+}
+_RR_PARENT = {part: total for total, parts in RESULTATRAKNING.formulas.items() for part in parts}
+
 LINES: dict[str, Line] = {
-    # resultaträkningen (DOMAIN.md §2)
-    "verksamhetens_intakter": Line("Verksamhetens intäkter", "Intäkterna", "intakt", "verksamhetens_nettokostnader"),
-    "verksamhetens_kostnader": Line("Verksamhetens kostnader", "Kostnaderna", "kostnad", "verksamhetens_nettokostnader"),
-    "avskrivningar": Line("Avskrivningar", "Avskrivningarna", "kostnad", "verksamhetens_nettokostnader"),
-    "verksamhetens_nettokostnader": Line("Verksamhetens nettokostnader", "Nettokostnaden", "kostnad",
-                                         "verksamhetens_resultat"),
-    "skatteintakter": Line("Skatteintäkter", "Skatteintäkterna", "intakt", "verksamhetens_resultat"),
-    "generella_statsbidrag_och_utjamning": Line("Generella statsbidrag och utjämning",
-                                                "Generella statsbidrag och utjämning", "intakt",
-                                                "verksamhetens_resultat"),
-    "verksamhetens_resultat": Line("Verksamhetens resultat", "Verksamhetens resultat", "resultat", "arets_resultat"),
-    "finansiella_intakter": Line("Finansiella intäkter", "De finansiella intäkterna", "intakt", "arets_resultat"),
-    "finansiella_kostnader": Line("Finansiella kostnader", "De finansiella kostnaderna", "kostnad", "arets_resultat"),
-    "arets_resultat": Line("Årets resultat", "Årets resultat", "resultat", None),
-    # kostnadsslag (HSN årsredovisning 2024, seed 001 §7)
+    # resultaträkningen
+    **{rad: Line(RESULTATRAKNING.labels[rad], subject, kind, _RR_PARENT.get(rad))
+       for rad, (kind, subject) in _RR_KIND_SUBJECT.items()},
+    # kostnadsslag (Hälso- och sjukvårdsnämndens årsredovisning 2024, avsnitt 7)
     "personalkostnader": _cost("Personalkostnader", "Personalkostnaderna"),
     "kop_av_verksamhet": _cost("Köp av verksamhet"),
     "verksamhetsanknutna_tjanster_och_inhyrd_personal": _cost("Verksamhetsanknutna tjänster och inhyrd personal"),
@@ -85,7 +96,7 @@ LINES: dict[str, Line] = {
     "material_och_varor": _cost("Material och varor"),
     "lamnade_bidrag": _cost("Lämnade bidrag", "Lämnade bidrag"),
     "ovriga_verksamhetskostnader": _cost("Övriga verksamhetskostnader", "Övriga verksamhetskostnader"),
-    # Regionkontorets resultaträkning (seed 003)
+    # Regionkontorets resultaträkning (Regionkontorets årsredovisning 2024)
     "forsaljning_av_utbildning": _income("Försäljning av utbildning", "Intäkterna från försäljning av utbildning",
                                          "summa_intakter"),
     "forsaljning_av_tjanster": _income("Försäljning av tjänster", "Intäkterna från försäljning av tjänster",
@@ -121,20 +132,9 @@ BALANCE_LINES: dict[str, str] = {
     "ansvarsforbindelse": "Ansvarsförbindelse för pensioner (inkl. löneskatt)",
     "laneskuld": "Låneskuld (räntebärande lån)",
     "kassa_och_bank": "Likvida medel (kassa och bank)",
-    "immateriella_anlaggningstillgangar": "Immateriella anläggningstillgångar",
-    "mark_och_byggnader": "Mark, byggnader och tekniska anläggningar",
-    "maskiner_och_inventarier": "Maskiner och inventarier",
-    "aktier_andelar_och_bostadsratter": "Aktier, andelar och bostadsrätter",
-    "langfristiga_fordringar": "Långfristiga fordringar",
-    "forrad": "Förråd",
-    "kortfristiga_fordringar": "Kortfristiga fordringar",
-    "kortfristiga_placeringar": "Kortfristiga placeringar",
-    "ovriga_avsattningar": "Övriga avsättningar",
-    "langfristiga_skulder": "Långfristiga skulder",
-    "kortfristiga_skulder": "Kortfristiga skulder",
-    "kortfristig_upplaning": "Kortfristig upplåning",
-    "arets_balanskravsresultat": "Årets balanskravsresultat",
-    "anvandning_av_resultatutjamningsreserv": "Användning av resultatutjämningsreserv",
+    **{post: BALANSRAKNING.labels[post] for post in BALANCE_INPUT_POSTS},
+    **{post: BALANSKRAVSUTREDNING.labels[post]
+       for post in ("arets_balanskravsresultat", "anvandning_av_resultatutjamningsreserv")},
     "balanskravsunderskott_att_aterstalla": "Balanskravsunderskott att återställa (per ursprungsår)",
 }
 BALANCE_ALIASES = {

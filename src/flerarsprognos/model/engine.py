@@ -42,7 +42,7 @@ from flerarsprognos.model.statements import (
     UTJAMNING_COMPONENTS,
     UTJAMNINGSSYSTEM,
 )
-from flerarsprognos.model.utjamning import project_utjamning
+from flerarsprognos.model.utjamning import project_utjamning, upprakning
 
 __all__ = ["project", "RR_POSTS", "BK_POSTS", "BR_POSTS", "GOALS"]
 
@@ -103,6 +103,7 @@ def project(params: xr.Dataset) -> xr.Dataset:
     goals = finansiella_mal(p, rr=rr, skatter_och_bidrag=skatter_och_bidrag, bk_rows=bku.rows, br=br.post,
                             ansvarsforbindelse=af, investeringar=inv.total)
     extra = {
+        "inkomstutjamning_upprakning": upprakning(p, rev),
         "utjamningssystem": sum(components[UTJAMNING_COMPONENTS.index(c)] for c in UTJAMNINGSSYSTEM),
         "skatteunderlag": rev.skatteunderlag,
         "medelskattekraft": rev.medelskattekraft,

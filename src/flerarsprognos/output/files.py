@@ -75,26 +75,13 @@ def check_output_file(path: Path, option: str, suffix: str | None = None) -> Non
 
 
 def check_not_an_input(out: Path, inputs, option: str) -> None:
-    """Refuse an output path that is an input, lies inside an input directory, or (for an
-    output directory) contains an input: no command may replace what it read.
-
-    A small guard of its own so that every writer here is protected; io/guard.py may give
-    the commands a shared one.
-    """
+    """Refuse (InputError) an output path that is, contains or lies inside an input: no
+    writer here may replace what the command read. The rule is io/guard.py's."""
+    from flerarsprognos.io.guard import check_output_path
     from flerarsprognos.problems import Problems
 
     problems = Problems()
-    target = Path(out).resolve()
-    for given in inputs:
-        if given is None:
-            continue
-        source = Path(given).resolve()
-        if target == source:
-            problems.error(out, None, f"är en indatafil och skrivs inte över; välj en annan fil med {option}")
-        elif source.is_dir() and source in target.parents:
-            problems.error(out, None, f"ligger i indatakatalogen {given}; välj en fil utanför den med {option}")
-        elif target in source.parents:
-            problems.error(out, None, f"innehåller indatafilen {given}; välj en annan plats med {option}")
+    check_output_path(out, inputs, problems, option)
     problems.raise_if_errors()
 
 

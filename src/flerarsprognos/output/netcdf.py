@@ -18,7 +18,7 @@ CONVENTIONS = "CF-1.8"  # the newest version cfchecker 4.1 checks against
 
 MNKR = {"units": "1e6", "enhet": "mnkr"}
 ANDEL = {"units": "1", "enhet": "andel"}
-INDEX = {"units": "1", "enhet": "index (basåret = 1)"}
+INDEX = {"units": "1", "enhet": "index (faktor)"}
 KR_PER_INVANARE = {"units": "1", "enhet": "kr per invånare"}
 
 # Every variable of the result: its Swedish long name and unit.
@@ -34,6 +34,8 @@ VARIABLES: dict[str, tuple[str, dict]] = {
     "utjamningssystem": ("Kommunalekonomisk utjämning (inkomst-, kostnadsutjämning, struktur- och regleringsbidrag)",
                          MNKR),
     "skatteunderlag": ("Regionens skatteunderlag", MNKR),
+    "inkomstutjamning_upprakning": ("Inkomstutjämningen: uppräkning av inkomståret t−2 till bidragsåret "
+                                    "(uppräkningsfaktorer)", INDEX),
     "medelskattekraft": ("Skatteunderlag per invånare i riket (medelskattekraft)", KR_PER_INVANARE),
     "skatteunderlag_forandring_effektiv": ("Skatteunderlagets förändring i regionen", ANDEL),
     "skatter_och_bidrag": ("Skatteintäkter och generella statsbidrag och utjämning", MNKR),
@@ -73,8 +75,11 @@ def describe(ds: xr.Dataset, *, region: str = "", scenario_titles: dict[str, str
     ds = ds.copy()
     region = region or str(ds.attrs.get("region", ""))
     for name in ds.data_vars:
-        long_name, unit = VARIABLES.get(name, (name.replace("_", " "), MNKR))
-        ds[name].attrs.update(long_name=long_name, **unit)
+        # Attributes a variable already has (an analysis's own names) are kept; a variable this
+        # catalogue does not know gets a readable name and no guessed unit.
+        long_name, unit = VARIABLES.get(name, (name.replace("_", " "), {}))
+        for key, value in {"long_name": long_name, **unit}.items():
+            ds[name].attrs.setdefault(key, value)
     if "mal_uppfyllt" in ds:
         ds["mal_uppfyllt"].attrs.update(flag_values=np.array([0.0, 1.0]), flag_meanings="ej_uppfyllt uppfyllt")
     if "year" in ds.coords:
@@ -82,7 +87,7 @@ def describe(ds: xr.Dataset, *, region: str = "", scenario_titles: dict[str, str
     for dim, (long_name, names) in TEXT_COORDS.items():
         if dim not in ds.coords:
             continue
-        ds[dim].attrs.update(long_name=long_name)
+        ds[dim].attrs.setdefault("long_name", long_name)
         values = [str(v) for v in ds[dim].values]
         if dim == "scenario" and scenario_titles:
             names = scenario_titles
@@ -94,8 +99,8 @@ def describe(ds: xr.Dataset, *, region: str = "", scenario_titles: dict[str, str
                                              for g in (str(v) for v in ds["mal"].values)])
         ds["mal_enhet"].attrs.update(long_name="Enhet för målets värde och målvärde")
     title = "Flerårsprognos: resultatbudget, balanskrav och finansiella mål"
-    ds.attrs.update(Conventions=CONVENTIONS, title=f"{title} – {region}" if region else title,
-                    institution=region, source="flerarsprognos",
+    ds.attrs.setdefault("title", f"{title} – {region}" if region else title)
+    ds.attrs.update(Conventions=CONVENTIONS, institution=region, source="flerarsprognos",
                     history=ds.attrs.get("kommando", ""))
     return ds
 

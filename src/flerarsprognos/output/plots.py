@@ -44,7 +44,7 @@ RC = {
     "axes.spines.right": False,
     "axes.grid": True,
     "axes.grid.axis": "y",
-    "grid.color": "#DDDDDD",
+    "grid.color": style.CHART_GRID,
     "figure.dpi": 100,
     "savefig.dpi": 150,
 }
@@ -111,14 +111,14 @@ def _year_axis(ax, years: Sequence[int], planslut: int | None = None) -> None:
     if planslut is not None and planslut < max(years):
         ax.axvspan(planslut + 0.5, max(years) + 0.5, color=style.FORECAST_BG, zorder=0, lw=0)
         ax.text(planslut + 0.6, 1.0, "prognos", transform=ax.get_xaxis_transform(), va="top", ha="left",
-                color="#7F7F7F", fontsize="small")
+                color=style.CHART_NOTE, fontsize="small")
         ax.text(planslut + 0.4, 1.0, "plan", transform=ax.get_xaxis_transform(), va="top", ha="right",
-                color="#7F7F7F", fontsize="small")
+                color=style.CHART_NOTE, fontsize="small")
     ax.set_xlim(min(years) - 0.5, max(years) + 0.5)
 
 
 def _zero_line(ax) -> None:
-    ax.axhline(0, color="#404040", lw=1.2, zorder=1)
+    ax.axhline(0, color=style.CHART_ZERO, lw=1.2, zorder=1)
 
 
 def save_png(fig: Figure, path: Path) -> Path:
@@ -174,8 +174,8 @@ def rur(result: xr.Dataset, titles: dict[str, str] | None = None, planslut: int 
         base = "bas" if "bas" in names else next(iter(names))
         r = bk.sel(scenario=base, bk_post="rur_utgaende").values
         rr = bk.sel(scenario=base, bk_post="resultatreserv_utgaende").values
-        ax.bar(years, r, width=0.6, color="#8EA9DB", label=f"Resultatutjämningsreserv ({base})", zorder=2)
-        ax.bar(years, rr, width=0.6, bottom=r, color="#1F3864", label=f"Resultatreserv ({base})", zorder=2)
+        ax.bar(years, r, width=0.6, color=style.CHART_LIGHT, label=f"Resultatutjämningsreserv ({base})", zorder=2)
+        ax.bar(years, rr, width=0.6, bottom=r, color=style.ACCENT, label=f"Resultatreserv ({base})", zorder=2)
         for x, total in zip(years, r + rr, strict=True):
             ax.annotate(fmt.mnkr(total), (x, total), textcoords="offset points", xytext=(0, 6), ha="center",
                         fontsize="small")
@@ -236,14 +236,14 @@ def fan(quantiles: pd.DataFrame, p_miss: pd.Series | None = None, *, title: str 
         q = quantiles.rename(columns=float)
         lo_out, hi_out = cols[0], cols[-1]
         inner = [c for c in cols if 0.2 <= c <= 0.3], [c for c in cols if 0.7 <= c <= 0.8]
-        ax.fill_between(years, q[lo_out], q[hi_out], color="#9DC3E6", alpha=0.6, lw=0,
+        ax.fill_between(years, q[lo_out], q[hi_out], color=style.FAN_OUTER, alpha=0.6, lw=0,
                         label=f"{round(100 * (hi_out - lo_out))} % av utfallen", zorder=2)
         if inner[0] and inner[1]:
             lo_in, hi_in = inner[0][0], inner[1][-1]
-            ax.fill_between(years, q[lo_in], q[hi_in], color="#2E75B6", alpha=0.6, lw=0,
+            ax.fill_between(years, q[lo_in], q[hi_in], color=style.FAN_INNER, alpha=0.6, lw=0,
                             label=f"{round(100 * (hi_in - lo_in))} % av utfallen", zorder=2)
         median = min(cols, key=lambda c: abs(c - 0.5))
-        ax.plot(years, q[median], color="#1F3864", lw=3, marker="o", label="Median", zorder=3)
+        ax.plot(years, q[median], color=style.ACCENT, lw=3, marker="o", label="Median", zorder=3)
         _zero_line(ax)
         _year_axis(ax, years, planslut)
         _mnkr_axis(ax.yaxis)
@@ -298,7 +298,7 @@ def tornado(kanslighet: pd.DataFrame, year: int | None = None, *, post: str = "a
         ax.set_yticklabels([_wrap(str(n), 22) for n in order])
         ax.set_ylim(-0.6, len(order) - 0.4)
         ax.set_xlim(-1.9 * span, 1.9 * span)
-        ax.axvline(0, color="#404040", lw=1.2)
+        ax.axvline(0, color=style.CHART_ZERO, lw=1.2)
         ax.grid(axis="x")
         ax.grid(axis="y", visible=False)
         _mnkr_axis(ax.xaxis)
@@ -335,7 +335,7 @@ def heatmap(grid: xr.DataArray, *, level: float = 0.98, title: str | None = None
                 for j, xv in enumerate(xs):
                     if np.isfinite(z[i, j]):
                         ax.text(xv, yv, fmt.procent(z[i, j], 1).replace(fmt.THIN + "%", ""), ha="center",
-                                va="center", fontsize="x-small", color="#202020")
+                                va="center", fontsize="x-small", color=style.CHART_TEXT)
         _rate_axis(ax.xaxis, grid[xdim].attrs.get("enhet", ""))
         _rate_axis(ax.yaxis, grid[ydim].attrs.get("enhet", ""))
         for axis, values in ((ax.xaxis, xs), (ax.yaxis, ys)):
@@ -391,7 +391,7 @@ def waterfall(steps: pd.DataFrame, *, title: str | None = None) -> Figure:
             if s["typ"] in ("start", "slut"):
                 bottoms.append(0.0)
                 heights.append(s["mnkr"])
-                colors.append("#1F3864")
+                colors.append(style.ACCENT)
                 level = s["mnkr"]
             else:
                 bottoms.append(level if s["mnkr"] >= 0 else level + s["mnkr"])
@@ -409,13 +409,13 @@ def waterfall(steps: pd.DataFrame, *, title: str | None = None) -> Figure:
         ax.set_ylim(bottom, hi + 0.12 * span)
         if bottom > 0:  # said inside the axes, clear of the title
             ax.text(0.01, 0.01, "axeln börjar inte på noll", transform=ax.transAxes, ha="left", va="bottom",
-                    fontsize="small", color="#7F7F7F")
+                    fontsize="small", color=style.CHART_NOTE)
         for i, (_, s) in enumerate(steps.iterrows()):
             text = fmt.mnkr(s["mnkr"]) if s["typ"] != "steg" else ("+" if s["mnkr"] > 0 else "") + fmt.mnkr(s["mnkr"])
             ax.text(i, bottoms[i] + heights[i], text, ha="center", va="bottom", fontsize="medium",
                     fontweight="bold" if s["typ"] != "steg" else "normal")
         for i in range(len(steps) - 1):
-            ax.plot([i + 0.3, i + 0.7], [after[i], after[i]], color="#7F7F7F", lw=1, zorder=3)
+            ax.plot([i + 0.3, i + 0.7], [after[i], after[i]], color=style.CHART_NOTE, lw=1, zorder=3)
         ax.set_xticks(x)
         if _PHONE.get():  # narrow slots: short lines, turned
             ax.set_xticklabels([_wrap(s, 12) for s in steps["steg"]], rotation=35, ha="right", fontsize="small")

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import numpy as np
+import xarray as xr
 
 from flerarsprognos.output import fmt
 from flerarsprognos.io.assumptions import AssumptionSet, from_canonical
@@ -79,3 +80,28 @@ def shown_path(path) -> str:
         return str(p.relative_to(Path.cwd().resolve()))
     except ValueError:
         return str(path)
+
+
+def reserves_holding_up(result: xr.Dataset, scenario: str) -> str:
+    """What holds the balanskrav up: the years where it is met only by using RUR/resultatreserv."""
+    bk = result["balanskrav"].sel(scenario=scenario)
+    years = [int(y) for y in result["year"].values]
+    before = bk.sel(bk_post="arets_resultat_efter_balanskravsjusteringar").values
+    used = bk.sel(bk_post="anvandning_av_resultatutjamningsreserv").values
+    held = [(y, u) for y, b, u in zip(years, before, used, strict=True) if b < -0.5 and u > 0.5]
+    if not held:
+        return ""
+    total = sum(u for _, u in held)
+    each = ", ".join(f"{fmt.mnkr(u)} mnkr {y}" for y, u in held)
+    span = year_span([y for y, _ in held])
+    return (f"Balanskravet nås {span} bara därför att {fmt.mnkr(total)} mnkr av resultatutjämningsreserven (RUR) "
+            f"används ({each}); utan den vore balanskravsresultatet negativt.")
+
+
+def year_span(years: list[int]) -> str:
+    """2023, 2023–2024, or 2023, 2025 och 2027 when the years are not consecutive."""
+    if len(years) == 1:
+        return str(years[0])
+    if years == list(range(years[0], years[-1] + 1)):
+        return f"{years[0]}–{years[-1]}"
+    return ", ".join(map(str, years[:-1])) + f" och {years[-1]}"

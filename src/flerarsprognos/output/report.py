@@ -23,7 +23,7 @@ import pandas as pd
 import xarray as xr
 
 from flerarsprognos.output import fmt, goals, labels, style
-from flerarsprognos.output.presentation import region_name, shown_path
+from flerarsprognos.output.presentation import region_name, reserves_holding_up, shown_path
 
 PHONE_YEARS = 3  # years per table on a phone
 CSS = """
@@ -31,7 +31,7 @@ CSS = """
 * { box-sizing: border-box; }
 html { -webkit-text-size-adjust: 100%%; }
 body { margin: 0; font-family: system-ui, -apple-system, "Segoe UI", Roboto, "DejaVu Sans", sans-serif;
-       color: var(--ink); background: #fff; line-height: 1.45; font-size: 16px; }
+       color: var(--ink); background: var(--page); line-height: 1.45; font-size: 16px; }
 main { max-width: 1040px; margin: 0 auto; padding: 16px; }
 header { border-bottom: 4px solid var(--accent); margin-bottom: 16px; }
 h1 { font-size: 1.7rem; margin: 0.2em 0; color: var(--accent); }
@@ -39,10 +39,10 @@ h2 { font-size: 1.3rem; margin: 1.6em 0 0.5em; color: var(--accent); border-bott
 h3 { font-size: 1.05rem; margin: 1.2em 0 0.4em; }
 p.lead { font-size: 1.05rem; margin: 0.4em 0 1em; }
 .muted { color: var(--muted); font-size: 0.9rem; }
-.cards { display: grid; grid-template-columns: repeat(auto-fit, minmax(150px, 1fr)); gap: 12px; margin: 12px 0; }
-.card { border: 1px solid var(--line); border-radius: 8px; padding: 12px 14px; background: #fafbfd; }
+.cards { display: grid; grid-template-columns: repeat(auto-fit, minmax(165px, 1fr)); gap: 12px; margin: 12px 0; }
+.card { border: 1px solid var(--line); border-radius: 8px; padding: 12px 14px; background: var(--card); }
 .card .label { font-size: 0.85rem; color: var(--muted); }
-.card .value { font-size: 1.6rem; font-weight: 700; font-variant-numeric: tabular-nums; }
+.card .value { font-size: 1.5rem; font-weight: 700; font-variant-numeric: tabular-nums; white-space: nowrap; }
 .card .value.neg { color: var(--bad); }
 .table-wrap { overflow-x: auto; -webkit-overflow-scrolling: touch; margin: 8px 0 16px;
               border: 1px solid var(--line); border-radius: 6px; }
@@ -53,7 +53,7 @@ thead th { background: var(--head); text-align: right; position: sticky; top: 0;
 thead th:first-child, td:first-child, th[scope=row] { text-align: left; white-space: normal; min-width: 12em; }
 td { text-align: right; font-variant-numeric: tabular-nums; }
 tbody th { font-weight: 400; }
-tr.total td, tr.total th { font-weight: 700; border-top: 1.5px solid #888; }
+tr.total td, tr.total th { font-weight: 700; border-top: 1.5px solid var(--total); }
 td.neg { color: var(--neg); }
 td.ok { background: var(--good-bg); color: var(--good); }
 td.close { background: var(--close-bg); color: var(--close); }
@@ -68,7 +68,8 @@ footer { margin-top: 32px; padding-top: 8px; border-top: 1px solid var(--line); 
 footer dl { display: grid; grid-template-columns: max-content 1fr; gap: 2px 12px; font-size: 0.85rem; }
 footer dt { color: var(--muted); } footer dd { margin: 0; overflow-wrap: anywhere; }
 @media (max-width: 600px) {
-  main { padding: 10px; } h1 { font-size: 1.35rem; } .card .value { font-size: 1.35rem; }
+  main { padding: 10px; } h1 { font-size: 1.35rem; } .card .value { font-size: 1.25rem; }
+  .cards { grid-template-columns: repeat(2, minmax(0, 1fr)); }
   table { font-size: 0.82rem; } th, td { padding: 4px 5px; }
   thead th:first-child, td:first-child, th[scope=row] { min-width: 7em; }
   td.goal { white-space: normal; }
@@ -238,29 +239,6 @@ def key_figures(result: xr.Dataset, scenario: str, year: int) -> list[tuple[str,
         (f"Nettokostnadsandel {year} (mål ≤ {fmt.procent(target, 0)})", fmt.procent(nka), nka > target),
         (f"RUR och resultatreserv, 31/12 {year}", f"{fmt.mnkr(reserves)} mnkr", False),
     ]
-
-
-def reserves_holding_up(result: xr.Dataset, scenario: str) -> str:
-    """What holds the balanskrav up: the years where it is met only by using RUR/resultatreserv."""
-    bk = result["balanskrav"].sel(scenario=scenario)
-    years = [int(y) for y in result["year"].values]
-    before = bk.sel(bk_post="arets_resultat_efter_balanskravsjusteringar").values
-    used = bk.sel(bk_post="anvandning_av_resultatutjamningsreserv").values
-    held = [(y, u) for y, b, u in zip(years, before, used, strict=True) if b < -0.5 and u > 0.5]
-    if not held:
-        return ""
-    total = sum(u for _, u in held)
-    each = ", ".join(f"{fmt.mnkr(u)} mnkr {y}" for y, u in held)
-    span = _span([y for y, _ in held])
-    return (f"Det håller bara därför att {fmt.mnkr(total)} mnkr av resultatutjämningsreserven (RUR) används "
-            f"{span} ({each}); utan den vore balanskravsresultatet negativt de åren.")
-
-
-def _span(years: list[int]) -> str:
-    if len(years) == 1:
-        return str(years[0])
-    consecutive = years == list(range(years[0], years[-1] + 1))
-    return f"{years[0]}–{years[-1]}" if consecutive else _years_text(years)
 
 
 def _summary_sentence(result: xr.Dataset, scenario: str, planslut: int) -> str:

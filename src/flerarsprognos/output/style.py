@@ -11,14 +11,20 @@ GOOD_FG, GOOD_BG = "#006100", "#C6EFCE"  # goal met
 CLOSE_FG, CLOSE_BG = "#7F6000", "#FFEB9C"  # met by less than the uncertainty margin
 BAD_FG, BAD_BG = "#9C0006", "#FFC7CE"  # goal missed
 NEGATIVE = "#C00000"  # negative amounts
+PAGE_BG, CARD_BG, TOTAL_RULE = "#FFFFFF", "#FAFBFD", "#888888"  # the report's page, key-figure cards, total rows
 EXTENDED_FG, EXTENDED_BG = "#7F7F7F", "#F2F2F2"  # values filled in, not given in the file
 FORECAST_BG = "#F2F2F2"  # years after the decided plan, in charts
 # Scenario lines, in the order of the run (bas first).
 PALETTE = ["#1F3864", "#C00000", "#ED7D31", "#548235", "#7030A0", "#00B0F0", "#7F6000"]
 # Bars that help (green) or hurt (red) in charts, and neutral grey.
 CHART_GOOD, CHART_BAD, CHART_NEUTRAL = "#548235", "#C00000", "#8C8C8C"
+# Chart details: grid, zero line, notes, the lighter of two stacked bars, the fan's bands.
+CHART_GRID, CHART_ZERO, CHART_NOTE, CHART_TEXT = "#DDDDDD", "#404040", "#7F7F7F", "#202020"
+CHART_LIGHT = "#8EA9DB"
+FAN_OUTER, FAN_INNER = "#9DC3E6", "#2E75B6"
 # Colour scales (worse → middle → better) for sensitivity tables and sweep grids.
 SCALE_BAD, SCALE_MID, SCALE_GOOD = "#F8696B", "#FFEB84", "#63BE7B"
+SCALE_ZERO = "#FFFFFF"  # the middle of a scale centred on 0
 
 # Excel number formats: stored as #,##0 and shown by a Swedish Excel as "# ##0" with decimal
 # comma. The third section prints zero without a sign, so a −0,0001 never shows as "-0".
@@ -34,4 +40,4 @@ def css_variables() -> str:
     """The colours as CSS custom properties for the HTML report."""
     return (f"--ink:{INK}; --muted:{MUTED}; --accent:{ACCENT}; --good:{GOOD_FG}; --good-bg:{GOOD_BG}; "
             f"--close:{CLOSE_FG}; --close-bg:{CLOSE_BG}; --bad:{BAD_FG}; --bad-bg:{BAD_BG}; --line:{LINE}; "
-            f"--head:{HEAD_BG}; --neg:{NEGATIVE};")
+            f"--head:{HEAD_BG}; --neg:{NEGATIVE}; --page:{PAGE_BG}; --card:{CARD_BG}; --total:{TOTAL_RULE};")

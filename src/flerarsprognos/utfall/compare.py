@@ -1,4 +1,4 @@
-"""Plan against outcome (DOMAIN.md §10): deviations, checks of stated figures, commentary.
+"""Plan against outcome (docs/utfall.md, `compare`): deviations, checks of stated figures, commentary.
 
 Sign convention: every deviation is ``utfall − plan`` with the resultaträkning's signs, so a
 **positive deviation is better than plan** (more revenue or less cost). Amounts in the
@@ -9,7 +9,7 @@ The tool computes from the amounts and never trusts a stated figure: every state
 change, percentage and total is recomputed, and each one that does not add up is a
 :class:`Finding` naming the file and the cell. Where a stated budget and a stated deviation
 contradict each other, the one that makes the budget lines add up to their stated total is
-used (the seed's HSN 2024 läkemedel budget printed as 8 428,1, the whole nämnd's budget,
+used (Hälso- och sjukvårdsnämndens årsredovisning 2024: the läkemedel budget printed as 8 428,1, the whole nämnd's budget,
 where the lines need 1 354,9).
 """
 

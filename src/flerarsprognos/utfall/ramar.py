@@ -1,4 +1,4 @@
-"""Nämnd ramar (nettokostnadsramar, DOMAIN.md §4): data, build-up and checks.
+"""Nämnd ramar (nettokostnadsramar, docs/utfall.md, `allocate`): data, build-up and checks.
 
 A ramar file (YAML, documented in ``docs/utfall.md``) holds each nämnd's ram for a year,
 either as a figure or built from the previous year's ram:
@@ -6,7 +6,7 @@ either as a figure or built from the previous year's ram:
     ram = föregående ram + generell uppräkning + tillskott + satsningar − effektivisering
           ± budgetväxlingar
 
-with each step given in mnkr/tkr, as a percent of the previous ram, or (generell uppräkning)
+with each change given in mnkr/tkr, as a percent of the previous ram, or (generell uppräkning)
 from an LPIK-like index of the wage and price assumptions: ``w · löneökning + (1 − w) · KPI``.
 A nämnd's ram may carry its financing (beräknade nettokostnader − effektivisering − riktade
 statsbidrag) and its split per område; every stated total is recomputed and each one that
@@ -48,7 +48,7 @@ KIND_LABELS = {
 
 
 @dataclass
-class Step:
+class Forandring:
     kind: str
     label: str
     amount: float  # mnkr, signed: what it adds to the ram
@@ -56,19 +56,19 @@ class Step:
 
 
 @dataclass
-class Frame:
+class Ram:
     namnd: str
     ram: float
     previous: float | None = None
-    steps: list[Step] = field(default_factory=list)
-    financing: list[Step] = field(default_factory=list)
+    forandringar: list[Forandring] = field(default_factory=list)
+    financing: list[Forandring] = field(default_factory=list)
     omraden: pd.DataFrame | None = None
 
     @property
     def before_transfers(self) -> float | None:
         if self.previous is None:
             return None
-        return self.previous + sum(s.amount for s in self.steps if s.kind != "budgetvaxling")
+        return self.previous + sum(s.amount for s in self.forandringar if s.kind != "budgetvaxling")
 
     @property
     def financed(self) -> float | None:
@@ -81,15 +81,15 @@ class Allocation:
     title: str
     year: int
     unit: str
-    frames: list[Frame]
+    ramar: list[Ram]
     findings: list[str]
     whole_region: bool
     plan_nettokostnad: float | None = None
-    step: float = 1.0  # the rounding step of the file's figures, in mnkr
+    precision: float = 1.0  # the rounding step of the file's figures, in mnkr
 
     @property
     def total(self) -> float:
-        return sum(f.ram for f in self.frames)
+        return sum(f.ram for f in self.ramar)
 
 
 def _amount(raw: Any, scale: float, file: str, key: str, problems: Problems) -> float | None:
@@ -107,11 +107,11 @@ def _amount(raw: Any, scale: float, file: str, key: str, problems: Problems) -> 
 
 
 def _rounding_step(values: list[float]) -> float:
-    """The coarsest step (at most 1 in the file's unit) every given figure is a multiple of."""
+    """The coarsest rounding step (at most 1 in the file's unit) every given figure is a multiple of."""
     for k in range(0, 7):
-        step = 10.0 ** (-k)
-        if all(abs(v / step - round(v / step)) < 1e-6 for v in values):
-            return step
+        precision = 10.0 ** (-k)
+        if all(abs(v / precision - round(v / precision)) < 1e-6 for v in values):
+            return precision
     return 1e-6
 
 
@@ -121,7 +121,7 @@ class _Ctx:
 
     file: str
     scale: float
-    step: float
+    precision: float
     year: int
     assumptions_dir: Path | None
     problems: Problems
@@ -130,7 +130,7 @@ class _Ctx:
     macro: Any = None  # the assumptions' wage and price paths, loaded once when an index needs them
 
 
-def read_frames(path: Path | str, assumptions_dir: Path | None = None, problems: Problems | None = None,
+def read_ramfil(path: Path | str, assumptions_dir: Path | None = None, problems: Problems | None = None,
                 check_plan: bool = True) -> Allocation:
     """Read a ramar file, build every ram, check stated totals (findings) and the plan sum (error)."""
     path = Path(path)
@@ -139,19 +139,19 @@ def read_frames(path: Path | str, assumptions_dir: Path | None = None, problems:
     data = _read_file(path, own)
     unit, year, whole, namnder = _file_settings(data, file, own)
     scale = UNITS[unit]
-    ctx = _Ctx(file=file, scale=scale, step=_file_step(namnder, scale), year=year, assumptions_dir=assumptions_dir,
+    ctx = _Ctx(file=file, scale=scale, precision=_file_precision(namnder, scale), year=year, assumptions_dir=assumptions_dir,
                problems=own, findings=[], default_general=data.get("generell_upprakning"))
-    frames: list[Frame] = []
+    ramar: list[Ram] = []
     seen: dict[str, int] = {}
     for i, n in enumerate(namnder):
         frame = _read_namnd(ctx, i, n, seen)
         if frame is not None:
-            frames.append(frame)
-    alloc = Allocation(path=path, title=str(data.get("titel", path.stem)), year=year, unit=unit, frames=frames,
-                       findings=ctx.findings, whole_region=whole, step=ctx.step)
+            ramar.append(frame)
+    alloc = Allocation(path=path, title=str(data.get("titel", path.stem)), year=year, unit=unit, ramar=ramar,
+                       findings=ctx.findings, whole_region=whole, precision=ctx.precision)
     if "angiven_summa" in data:
         stated = _amount(data["angiven_summa"], scale, file, "angiven_summa", own)
-        if stated is not None and abs(alloc.total - stated) > _tol(ctx.step, len(frames)):
+        if stated is not None and abs(alloc.total - stated) > _tol(ctx.precision, len(ramar)):
             ctx.findings.append(f"{file}: angiven_summa: ramarna summerar till {_mnkr(alloc.total)} mnkr men summan "
                                 f"anges till {_mnkr(stated)} mnkr")
     own.raise_if_errors()
@@ -201,7 +201,7 @@ def _file_settings(data: dict, file: str, problems: Problems) -> tuple[str, int,
     return unit, year, whole, namnder
 
 
-def _file_step(namnder: list, scale: float) -> float:
+def _file_precision(namnder: list, scale: float) -> float:
     """The figures' rounding step: how far a stated total may be from its parts."""
     given: list[float] = []
     for n in namnder:
@@ -213,8 +213,8 @@ def _file_step(namnder: list, scale: float) -> float:
     return _rounding_step(given) * scale if given else scale
 
 
-def _read_namnd(ctx: _Ctx, i: int, n: Any, seen: dict[str, int]) -> Frame | None:
-    """One nämnd: a stated ram, or the previous ram built up step by step (with its checks)."""
+def _read_namnd(ctx: _Ctx, i: int, n: Any, seen: dict[str, int]) -> Ram | None:
+    """One nämnd: a stated ram, or the previous ram built up change by change (with its checks)."""
     file, own = ctx.file, ctx.problems
     where = f"namnder[{i}]"
     if not isinstance(n, dict) or not isinstance(n.get("namnd"), str):
@@ -234,7 +234,7 @@ def _read_namnd(ctx: _Ctx, i: int, n: Any, seen: dict[str, int]) -> Frame | None
         return None
     if "ram" in n:
         ram = _amount(n["ram"], ctx.scale, file, f"{where}.ram", own)
-        return Frame(namnd=name, ram=ram) if ram is not None else None
+        return Ram(namnd=name, ram=ram) if ram is not None else None
     if "foregaende_ram" not in n:
         own.error(file, where, "ram eller foregaende_ram saknas")
         return None
@@ -242,34 +242,34 @@ def _read_namnd(ctx: _Ctx, i: int, n: Any, seen: dict[str, int]) -> Frame | None
     if previous is None:
         return None
     frame = _build_up(ctx, n, where, name, previous)
-    _check_stated(n, frame, ctx.scale, ctx.step, file, where, ctx.findings, own)
+    _check_stated(n, frame, ctx.scale, ctx.precision, file, where, ctx.findings, own)
     if "omraden" in n:
-        frame.omraden = _omraden(n["omraden"], frame, ctx.scale, ctx.step, file, f"{where}.omraden", ctx.findings, own)
+        frame.omraden = _omraden(n["omraden"], frame, ctx.scale, ctx.precision, file, f"{where}.omraden", ctx.findings, own)
     return frame
 
 
-def _build_up(ctx: _Ctx, n: dict, where: str, name: str, previous: float) -> Frame:
-    raw_steps = n.get("forandringar") or []
-    if not isinstance(raw_steps, list):
+def _build_up(ctx: _Ctx, n: dict, where: str, name: str, previous: float) -> Ram:
+    raw_changes = n.get("forandringar") or []
+    if not isinstance(raw_changes, list):
         ctx.problems.error(ctx.file, f"{where}.forandringar", "ska vara en lista av förändringar")
-        raw_steps = []
+        raw_changes = []
     if ctx.default_general is not None and not any(isinstance(s, dict) and s.get("typ") == "generell_upprakning"
-                                                   for s in raw_steps):
-        raw_steps = [{"typ": "generell_upprakning", **ctx.default_general}] + list(raw_steps)
-    steps = []
-    for j, s in enumerate(raw_steps):
-        st, ctx.macro = _step(s, STEP_KINDS, previous, ctx.scale, ctx.step, ctx.year, ctx.assumptions_dir, ctx.macro,
+                                                   for s in raw_changes):
+        raw_changes = [{"typ": "generell_upprakning", **ctx.default_general}] + list(raw_changes)
+    forandringar = []
+    for j, s in enumerate(raw_changes):
+        st, ctx.macro = _forandring(s, STEP_KINDS, previous, ctx.scale, ctx.precision, ctx.year, ctx.assumptions_dir, ctx.macro,
                               ctx.file, f"{where}.forandringar[{j}]", ctx.problems)
         if st is not None:
-            steps.append(st)
-    frame = Frame(namnd=name, ram=previous + sum(s.amount for s in steps), previous=previous, steps=steps)
+            forandringar.append(st)
+    frame = Ram(namnd=name, ram=previous + sum(s.amount for s in forandringar), previous=previous, forandringar=forandringar)
     base_fin = None
     financing = n.get("finansiering") or []
     if not isinstance(financing, list):
         ctx.problems.error(ctx.file, f"{where}.finansiering", "ska vara en lista")
         financing = []
     for j, s in enumerate(financing):
-        st, ctx.macro = _step(s, FINANCING_KINDS, base_fin if base_fin is not None else previous, ctx.scale, ctx.step,
+        st, ctx.macro = _forandring(s, FINANCING_KINDS, base_fin if base_fin is not None else previous, ctx.scale, ctx.precision,
                               ctx.year, ctx.assumptions_dir, ctx.macro, ctx.file, f"{where}.finansiering[{j}]",
                               ctx.problems)
         if st is not None:
@@ -285,7 +285,7 @@ def _check_plan_sum(alloc: Allocation, assumptions_dir: Path | None, problems: P
     alloc.plan_nettokostnad = _plan_nettokostnad(assumptions_dir, year, file, problems)
     problems.raise_if_errors()
     diff = alloc.total - alloc.plan_nettokostnad
-    if abs(diff) > _tol(alloc.step, len(alloc.frames)):
+    if abs(diff) > _tol(alloc.precision, len(alloc.ramar)):
         problems.error(file, "namnder",
                        f"ramarna summerar till {_mnkr(alloc.total, 1)} mnkr men planens verksamhetens "
                        f"nettokostnader {year} är {_mnkr(alloc.plan_nettokostnad, 1)} mnkr: skillnad "
@@ -293,8 +293,8 @@ def _check_plan_sum(alloc: Allocation, assumptions_dir: Path | None, problems: P
         problems.raise_if_errors()
 
 
-def _tol(step: float, n: int) -> float:
-    return (n + 1) * step / 2 + 1e-9
+def _tol(precision: float, n: int) -> float:
+    return (n + 1) * precision / 2 + 1e-9
 
 
 def _mnkr(x: float, d: int = 0) -> str:
@@ -303,7 +303,7 @@ def _mnkr(x: float, d: int = 0) -> str:
     return mnkr(x, d).replace("\u00a0", " ")
 
 
-def _step(s: Any, kinds: tuple[str, ...], base: float, scale: float, step: float, year: int,
+def _forandring(s: Any, kinds: tuple[str, ...], base: float, scale: float, precision: float, year: int,
           assumptions_dir: Path | None, macro, file: str, where: str, problems: Problems):
     if not isinstance(s, dict):
         problems.error(file, where, "ska vara en tabell med typ och belopp, procent eller index")
@@ -336,7 +336,7 @@ def _step(s: Any, kinds: tuple[str, ...], base: float, scale: float, step: float
         if why:
             problems.error(file, f"{where}.procent", why)
             return None, macro
-        amount = round(sign * pct / 100 * base / step) * step
+        amount = round(sign * pct / 100 * base / precision) * precision
         how = f"{_mnkr(pct, 1)} % av {_mnkr(base)}"
     else:
         if kind != "generell_upprakning" or s["index"] != "lpik":
@@ -357,13 +357,13 @@ def _step(s: Any, kinds: tuple[str, ...], base: float, scale: float, step: float
         i = macro["years"].index(year)
         lon, kpi = macro["loneokning"][i], macro["kpi"][i]
         rate = lpik(lon, kpi, w)
-        amount = round(rate * base / step) * step
+        amount = round(rate * base / precision) * precision
         how = (f"index {_mnkr(100 * rate, 2)} % (löneökning {_mnkr(100 * lon, 1)} %, KPI {_mnkr(100 * kpi, 1)} %, "
                f"lönevikt {_mnkr(100 * w)} %) av {_mnkr(base)}")
-    st = Step(kind, label, amount, how)
+    st = Forandring(kind, label, amount, how)
     if "angivet_belopp" in s:
         stated = _amount(s["angivet_belopp"], scale, file, f"{where}.angivet_belopp", problems)
-        if stated is not None and abs(stated - amount) > step / 2 + 1e-9:
+        if stated is not None and abs(stated - amount) > precision / 2 + 1e-9:
             problems.warn(file, where, f"{label}: beräknat {_mnkr(amount, 1)} mnkr ({how}) men angivet "
                                        f"{_mnkr(stated, 1)} mnkr")
     return st, macro
@@ -396,7 +396,7 @@ def _plan_nettokostnad(assumptions_dir: Path | None, year: int, file: str, probl
     return -float(r.result["resultatrakning"].sel(scenario="bas", rr_post="verksamhetens_nettokostnader", year=year))
 
 
-def _check_stated(n: dict, frame: Frame, scale: float, step: float, file: str, where: str,
+def _check_stated(n: dict, frame: Ram, scale: float, precision: float, file: str, where: str,
                   findings: list[str], problems: Problems) -> None:
     stated = n.get("angivet") or {}
     if not isinstance(stated, dict):
@@ -408,21 +408,21 @@ def _check_stated(n: dict, frame: Frame, scale: float, step: float, file: str, w
             problems.error(file, f"{where}.angivet.{key}", "okänd nyckel (tillåtna: ram_fore_budgetvaxlingar, ram)")
             continue
         x = _amount(raw, scale, file, f"{where}.angivet.{key}", problems)
-        if x is not None and checks[key] is not None and abs(x - checks[key]) > _tol(step, len(frame.steps) + 1):
+        if x is not None and checks[key] is not None and abs(x - checks[key]) > _tol(precision, len(frame.forandringar) + 1):
             findings.append(f"{file}: {where}.angivet.{key}: beräknat {_mnkr(checks[key], 1)} mnkr, "
                             f"angivet {_mnkr(x, 1)} mnkr")
     if "angiven_budget" in n:
         x = _amount(n["angiven_budget"], scale, file, f"{where}.angiven_budget", problems)
         fin = frame.financed
-        if x is not None and fin is not None and abs(x - fin) > _tol(step, len(frame.financing)):
+        if x is not None and fin is not None and abs(x - fin) > _tol(precision, len(frame.financing)):
             findings.append(f"{file}: {where}.angiven_budget: finansieringen summerar till {_mnkr(fin, 1)} mnkr, "
                             f"angivet {_mnkr(x, 1)} mnkr")
-    if frame.financed is not None and abs(frame.financed - frame.ram) > _tol(step, len(frame.financing)):
+    if frame.financed is not None and abs(frame.financed - frame.ram) > _tol(precision, len(frame.financing)):
         findings.append(f"{file}: {where}.finansiering: finansieringen {_mnkr(frame.financed, 1)} mnkr täcker inte "
                         f"ramen {_mnkr(frame.ram, 1)} mnkr (skillnad {_mnkr(frame.financed - frame.ram, 1)} mnkr)")
 
 
-def _omraden(raw: Any, frame: Frame, scale: float, step: float, file: str, where: str,
+def _omraden(raw: Any, frame: Ram, scale: float, precision: float, file: str, where: str,
              findings: list[str], problems: Problems) -> pd.DataFrame | None:
     if not isinstance(raw, dict) or not isinstance(raw.get("lista"), list):
         problems.error(file, where, "ska vara en tabell med lista (och avdrag, angiven_summa, angiven_netto)")
@@ -440,7 +440,7 @@ def _omraden(raw: Any, frame: Frame, scale: float, step: float, file: str, where
         change = None if prev is None else ram - prev
         if "angiven_forandring" in o and change is not None:
             stated = _amount(o["angiven_forandring"], scale, file, f"{w}.angiven_forandring", problems)
-            if stated is not None and abs(stated - change) > 1.5 * step + 1e-9:
+            if stated is not None and abs(stated - change) > 1.5 * precision + 1e-9:
                 findings.append(f"{file}: {w}: {o['omrade']}: förändringen anges till {_mnkr(stated, 1)} mnkr men "
                                 f"ramarna ger {_mnkr(change, 1)} mnkr")
         records.append({"omrade": str(o["omrade"]), "foregaende_ram": prev, "ram": ram, "forandring": change})
@@ -449,12 +449,12 @@ def _omraden(raw: Any, frame: Frame, scale: float, step: float, file: str, where
     total = float(df["ram"].sum())
     if frame.previous is not None and df["foregaende_ram"].notna().all() and n:
         prev_total = float(df["foregaende_ram"].sum())
-        if abs(prev_total - frame.previous) > _tol(step, n):
+        if abs(prev_total - frame.previous) > _tol(precision, n):
             findings.append(f"{file}: {where}: områdenas föregående ramar summerar till {_mnkr(prev_total, 1)} mnkr "
                             f"men nämndens föregående ram är {_mnkr(frame.previous, 1)} mnkr")
     if "angiven_summa" in raw:
         stated = _amount(raw["angiven_summa"], scale, file, f"{where}.angiven_summa", problems)
-        if stated is not None and abs(stated - total) > _tol(step, n):
+        if stated is not None and abs(stated - total) > _tol(precision, n):
             findings.append(f"{file}: {where}.angiven_summa: områdena summerar till {_mnkr(total, 1)} mnkr, "
                             f"angivet {_mnkr(stated, 1)} mnkr")
     deduction = 0.0
@@ -468,10 +468,10 @@ def _omraden(raw: Any, frame: Frame, scale: float, step: float, file: str, where
     netto = total + deduction
     if "angiven_netto" in raw:
         stated = _amount(raw["angiven_netto"], scale, file, f"{where}.angiven_netto", problems)
-        if stated is not None and abs(stated - netto) > _tol(step, n + 1):
+        if stated is not None and abs(stated - netto) > _tol(precision, n + 1):
             findings.append(f"{file}: {where}.angiven_netto: områdena netto {_mnkr(netto, 1)} mnkr, angivet "
                             f"{_mnkr(stated, 1)} mnkr")
-    if abs(netto - frame.ram) > _tol(step, n + 1):
+    if abs(netto - frame.ram) > _tol(precision, n + 1):
         findings.append(f"{file}: {where}: områdena netto {_mnkr(netto, 1)} mnkr är inte nämndens ram "
                         f"{_mnkr(frame.ram, 1)} mnkr (skillnad {_mnkr(netto - frame.ram, 1)} mnkr)")
     return df
@@ -483,7 +483,7 @@ def _omraden(raw: Any, frame: Frame, scale: float, step: float, file: str, where
 
 def ramar_frame(alloc: Allocation) -> pd.DataFrame:
     rows = [{"namnd": f.namnd, "ar": alloc.year, "foregaende_ram": f.previous, "ram": f.ram,
-             "forandring": None if f.previous is None else f.ram - f.previous} for f in alloc.frames]
+             "forandring": None if f.previous is None else f.ram - f.previous} for f in alloc.ramar]
     rows.append({"namnd": "Summa", "ar": alloc.year, "foregaende_ram": None, "ram": alloc.total, "forandring": None})
     if alloc.plan_nettokostnad is not None:
         rows.append({"namnd": "Planens verksamhetens nettokostnader", "ar": alloc.year, "foregaende_ram": None,
@@ -491,17 +491,17 @@ def ramar_frame(alloc: Allocation) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["namnd", "ar", "foregaende_ram", "ram", "forandring"])
 
 
-def buildup_frame(frame: Frame, year: int) -> pd.DataFrame:
-    """The build-up as the årsplan shows it: previous ram, steps, ram, budgetväxlingar, new ram."""
+def buildup_frame(frame: Ram, year: int) -> pd.DataFrame:
+    """The build-up as the årsplan shows it: previous ram, forandringar, ram, budgetväxlingar, new ram."""
     if frame.previous is None:
         return pd.DataFrame(columns=["namnd", "steg", "typ", "benamning", "belopp", "kumulativt", "berakning"])
     rows = [("summa", f"Ram {year - 1}", frame.previous, frame.previous, "")]
     level = frame.previous
-    for s in (s for s in frame.steps if s.kind != "budgetvaxling"):
+    for s in (s for s in frame.forandringar if s.kind != "budgetvaxling"):
         level += s.amount
         rows.append((s.kind, s.label, s.amount, level, s.how))
     rows.append(("summa", f"Ram {year}", level, level, ""))
-    transfers = [s for s in frame.steps if s.kind == "budgetvaxling"]
+    transfers = [s for s in frame.forandringar if s.kind == "budgetvaxling"]
     for s in transfers:
         level += s.amount
         rows.append((s.kind, s.label, s.amount, level, s.how))
@@ -518,7 +518,7 @@ def buildup_frame(frame: Frame, year: int) -> pd.DataFrame:
                         columns=["namnd", "steg", "typ", "benamning", "belopp", "kumulativt", "berakning"])
 
 
-def waterfall(frame: Frame, year: int):
+def waterfall(frame: Ram, year: int):
     """The build-up from last year's ram to this year's as a waterfall (a matplotlib Figure)."""
     import matplotlib
 
@@ -564,7 +564,7 @@ def next_year(alloc: Allocation, lonevikt: float | None = None) -> dict:
     if lonevikt is not None:
         general["lonevikt"] = lonevikt
     namnder = []
-    for f in alloc.frames:
+    for f in alloc.ramar:
         v = f.ram / scale
         namnder.append({"namnd": f.namnd, "foregaende_ram": int(round(v)) if abs(v - round(v)) < 1e-9 else round(v, 3),
                         "forandringar": []})

@@ -55,6 +55,13 @@ PLAN_LINES = {  # plan key → (resultaträkning post, sign in the file relative
 PLAN_INDEXES = {"planens_loneokning": "loneokning", "planens_kpi": "kpi", "planens_volymokning": "volymokning",
                 "planens_prisbasbelopp_forandring": "prisbasbelopp_forandring"}
 POLICY_KEYS = ("satsningar", "effektivisering")
+# historik keys: the result variable that continues each into the years now behind the base year,
+# and the old set's opening key that gives its year before the old base year
+HISTORY_BEHIND = {"skatteunderlag_historik": "skatteunderlag_forandring_effektiv",
+                  "skatteunderlag_regionen_historik": "skatteunderlag",
+                  "medelskattekraft_historik": "medelskattekraft"}
+HISTORY_OPENING = {"skatteunderlag_regionen_historik": "skatteunderlag_ingaende",
+                   "medelskattekraft_historik": "medelskattekraft_ingaende"}
 RERUN = "omraknad"
 
 
@@ -288,9 +295,10 @@ def _history_values(ctx: _Rebase, key: str, value) -> dict:
     """A key with years before the base year (``historik``): carried over, the re-run's SU growth
     added for the years now behind (the last HISTORY_YEARS years kept)."""
     hist = {int(y): float(x) for y, x in zip(value.years, value.data, strict=True) if not math.isnan(x)}
-    if key == "skatteunderlag_historik":  # the re-run's growth for the years now behind
-        hist.update({y: float(ctx.res["skatteunderlag_forandring_effektiv"].values[i])
-                     for i, y in enumerate(ctx.years) if y < ctx.year})
+    if key in HISTORY_OPENING:  # the old set's opening value is its year before the base year
+        hist[ctx.base.basar - 1] = float(ctx.base[HISTORY_OPENING[key]])
+    if key in HISTORY_BEHIND:  # the re-run's figures for the years now behind the base year
+        hist.update({y: float(ctx.res[HISTORY_BEHIND[key]].values[i]) for i, y in enumerate(ctx.years) if y < ctx.year})
     return {"kalla": value.source,
             "varden": {y: _clean(x, value.file_unit) for y, x in sorted(hist.items()) if y >= ctx.year - HISTORY_YEARS}}
 
@@ -323,6 +331,11 @@ def _path_values(ctx: _Rebase, key: str, value) -> dict:
             continue
         varden[y] = _clean(src[i], unit)
     out: dict = {}
+    if key == "upprakning_inkomstutjamning":  # the uppräkning the plan used (model helper H1)
+        varden = {y: _clean(ctx.at("inkomstutjamning_upprakning", i) - 1.0, unit)
+                  for i, y in enumerate(years) if y >= year}
+        source_text = (f"{ctx.note}: uppräkningen som den omräknade planen använde (basalternativets "
+                       "skatteunderlagsprognos); ersätt med förordningens uppräkningsfaktorer.")
     if value.method == "folj_skatteunderlag":
         comp = float(ctx.res["utjamning"].sel(komponent=key).values[years.index(year)])
         varden = {year: _clean(comp, unit)}

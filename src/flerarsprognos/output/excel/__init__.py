@@ -77,15 +77,18 @@ def check_target(path: Path) -> None:
     check_output_file(path, "--excel", ".xlsx")
 
 
-def write_workbook(path: Path, run, *, command: str = "", extras: Extras | None = None) -> Path:
-    """Write the whole workbook for a :class:`~flerarsprognos.runner.Run` to ``path``, atomically."""
+def write_workbook(path: Path, run, *, command: str = "", extras: Extras | None = None, inputs=()) -> Path:
+    """Write the whole workbook for a :class:`~flerarsprognos.runner.Run` to ``path``, atomically.
+
+    Refused when ``path`` is or lies in one of the run's inputs or the other ``inputs`` (an
+    outcome file, a sweep file)."""
     import xlsxwriter.exceptions
 
     from flerarsprognos.output.files import atomic_path, check_not_an_input, run_inputs
 
     path = Path(path)
     check_target(path)
-    check_not_an_input(path, run_inputs(run), "--excel")
+    check_not_an_input(path, [*run_inputs(run), *inputs], "--excel")
     try:
         with atomic_path(path) as tmp:
             build_workbook(tmp, run, command=command, extras=extras or Extras())
@@ -99,7 +102,8 @@ def write_workbook(path: Path, run, *, command: str = "", extras: Extras | None 
 
 def finish_sheet(book: Book, ws, protect: bool = True) -> None:
     """Print settings (and protection) for one sheet."""
-    ws.set_landscape()
+    if ws.get_name() != "Om körningen":
+        ws.set_landscape()
     ws.set_paper(9)  # A4
     ws.fit_to_pages(1, 0)  # all columns on one page width, as many pages down as needed
     ws.set_footer("&L&A&RSida &P av &N")

@@ -36,8 +36,9 @@ def about_rows(book: Book) -> list[tuple[str, str]]:
 def om_korningen(book: Book) -> None:
     ws = book.ws[SHEET]
     book.text(ws, 0, 0, "Om körningen", "title")
+    ws.set_portrait()  # two columns: upright A4 prints them at full size
     for i, (k, v) in enumerate(about_rows(book)):
         book.text(ws, 2 + i, 0, k, "label_bold")
         book.text(ws, 2 + i, 1, v, "note")
     ws.set_column(0, 0, 20)
-    ws.set_column(1, 1, 110)
+    ws.set_column(1, 1, 90)  # wrapped: one printed page wide at full size

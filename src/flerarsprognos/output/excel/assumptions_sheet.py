@@ -44,7 +44,7 @@ def _values(book: Book, ws, r: int, aset, v) -> list[int]:
     if v.spec.history:  # years before the base year, as text
         from flerarsprognos.output.presentation import history_text
 
-        ws.write_string(r, 3, history_text(v), book.f["label"])
+        book.text(ws, r, 3, history_text(v))
         return []
     if not v.spec.by_year:
         _value_cell(book, ws, r, 3, v.data, unit)
@@ -66,11 +66,11 @@ def _block(book: Book, ws, r: int, aset, keys) -> int:
     for key in keys:
         v = aset.values[key]
         book.text(ws, r, 0, key + (f" ({v.method})" if v.method else ""))
-        book.text(ws, r, 1, v.description or v.spec.label)
+        book.text(ws, r, 1, v.description or v.spec.label, "note")
         book.text(ws, r, 2, v.file_unit)
         extended_years = _values(book, ws, r, aset, v)
         book.text(ws, r, YEAR_COL + n, _year_span(extended_years) or "nej")
-        book.text(ws, r, YEAR_COL + n + 1, " ".join(v.source.split()))
+        book.text(ws, r, YEAR_COL + n + 1, " ".join(v.source.split()), "note")
         book.text(ws, r, YEAR_COL + n + 2, Path(v.file).name)
         r += 1
     return r
@@ -103,6 +103,7 @@ def antaganden(book: Book) -> None:
             row += 1
         row = _block(book, ws, row, aset, changed)
     n = len(book.years)
-    for first, last, width in ((0, 0, 44), (1, 1, 48), (2, 2, 16), (3, 3 + n, 11), (YEAR_COL + n, YEAR_COL + n, 12),
-                               (YEAR_COL + n + 1, YEAR_COL + n + 1, 70), (YEAR_COL + n + 2, YEAR_COL + n + 2, 18)):
+    # Description and source wrap, so that the sheet prints one page wide at a readable size.
+    for first, last, width in ((0, 0, 36), (1, 1, 34), (2, 2, 12), (3, 3 + n, 10), (YEAR_COL + n, YEAR_COL + n, 10),
+                               (YEAR_COL + n + 1, YEAR_COL + n + 1, 48), (YEAR_COL + n + 2, YEAR_COL + n + 2, 14)):
         ws.set_column(first, last, width)

@@ -9,11 +9,13 @@ from pathlib import Path
 
 import xarray as xr
 
+from flerarsprognos.model.statements import BALANSKRAVSUTREDNING, BALANSRAKNING, RESULTATRAKNING
 from flerarsprognos.output import style
 from flerarsprognos.output.presentation import region_name
 
-# Lines shown with one decimal, as the source documents print them (RUR 843,3).
-ONE_DECIMAL = {"rur_ingaende", "rur_utgaende", "resultatreserv_ingaende", "resultatreserv_utgaende"}
+# Lines shown with one decimal, as the source documents print them (RUR 843,3): from the catalogue.
+ONE_DECIMAL = {post for statement in (RESULTATRAKNING, BALANSKRAVSUTREDNING, BALANSRAKNING)
+               for post, decimals in statement.decimals.items() if decimals == 1}
 
 
 def num(x) -> float | None:

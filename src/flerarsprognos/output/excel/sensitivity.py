@@ -31,7 +31,7 @@ def _table(book: Book, ws, row: int, scen: str, post: str, part: pd.DataFrame, y
         row += 1
     ws.conditional_format(r0, 2, row - 1, 1 + len(years), {
         "type": "3_color_scale", "min_color": style.SCALE_BAD, "mid_type": "num", "mid_value": 0,
-        "mid_color": "#FFFFFF", "max_color": style.SCALE_GOOD})
+        "mid_color": style.SCALE_ZERO, "max_color": style.SCALE_GOOD})
     return row + 2
 
 

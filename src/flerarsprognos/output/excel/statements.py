@@ -8,43 +8,17 @@ from __future__ import annotations
 
 import xarray as xr
 
+from flerarsprognos.model.statements import BALANSKRAVSUTREDNING, BALANSRAKNING, RESULTATRAKNING
 from flerarsprognos.output import labels
 from flerarsprognos.output.excel.book import ONE_DECIMAL, Book, cell, num
 
-# Subtotals: which lines each total adds (the lines carry their sign, as in the regionplan).
-RR_FORMULAS = {
-    "verksamhetens_nettokostnader": ("verksamhetens_intakter", "verksamhetens_kostnader", "avskrivningar"),
-    "verksamhetens_resultat": ("verksamhetens_nettokostnader", "skatteintakter", "generella_statsbidrag_och_utjamning"),
-    "arets_resultat": ("verksamhetens_resultat", "finansiella_intakter", "finansiella_kostnader"),
-}
-BK_FORMULAS = {
-    "arets_resultat_efter_balanskravsjusteringar": (
-        "arets_resultat_enligt_resultatrakningen", "reducering_av_samtliga_realisationsvinster",
-        "justering_realisationsvinst_enligt_undantagsmojlighet",
-        "justering_realisationsforlust_enligt_undantagsmojlighet",
-        "orealiserade_vinster_och_forluster_i_vardepapper",
-        "aterforing_av_orealiserade_vinster_och_forluster_i_vardepapper"),
-    "arets_balanskravsresultat": ("arets_resultat_efter_balanskravsjusteringar",
-                                  "reservering_till_resultatutjamningsreserv",
-                                  "anvandning_av_resultatutjamningsreserv"),
-    "balanskravsresultat": ("arets_balanskravsresultat", "balanskravsunderskott_fran_tidigare_ar"),
-}
-BR_FORMULAS = {
-    "summa_anlaggningstillgangar": ("immateriella_anlaggningstillgangar", "mark_och_byggnader",
-                                    "maskiner_och_inventarier", "aktier_andelar_och_bostadsratter",
-                                    "langfristiga_fordringar"),
-    "summa_omsattningstillgangar": ("forrad", "kortfristiga_fordringar", "kortfristiga_placeringar", "kassa_och_bank"),
-    "summa_tillgangar": ("summa_anlaggningstillgangar", "summa_omsattningstillgangar"),
-    "summa_eget_kapital": ("eget_kapital_darav_arets_resultat", "eget_kapital_darav_resultatutjamningsreserv",
-                           "eget_kapital_darav_resultatreserv", "eget_kapital_darav_ovrigt"),
-    "summa_avsattningar": ("avsattningar_for_pensioner", "ovriga_avsattningar"),
-    "summa_skulder": ("langfristiga_skulder", "kortfristiga_skulder", "kortfristig_upplaning"),
-    "summa_skulder_och_eget_kapital": ("summa_eget_kapital", "summa_avsattningar", "summa_skulder"),
-}
-BR_HEADINGS = {"immateriella_anlaggningstillgangar": "TILLGÅNGAR",
-               "eget_kapital_darav_arets_resultat": "EGET KAPITAL, AVSÄTTNINGAR OCH SKULDER",
-               "avsattningar_for_pensioner": "Avsättningar", "langfristiga_skulder": "Skulder"}
-BK_HEADINGS = {"rur_ingaende": "Reserver och underskott"}
+# Subtotals, headings and decimals come from the statements catalogue (model/statements.yaml):
+# which lines each total adds (the lines carry their sign, as in the regionplan).
+RR_FORMULAS = RESULTATRAKNING.formulas
+BK_FORMULAS = BALANSKRAVSUTREDNING.formulas
+BR_FORMULAS = BALANSRAKNING.formulas
+BK_HEADINGS = BALANSKRAVSUTREDNING.headings
+BR_HEADINGS = BALANSRAKNING.headings
 
 
 def _line_cell(book: Book, ws, row: int, col: int, post: str, scenario: str, year: int, value, fm,
@@ -82,54 +56,55 @@ def write_lines(book: Book, sheet: str, row: int, scenario: str, da: xr.DataArra
     return row
 
 
-def resultatbudget(book: Book) -> None:
-    sheet = "Resultatbudget"
+def _statement_sheet(book: Book, sheet: str, title: str, subtitle: str, var: str, post_dim: str, names: dict,
+                     formulas: dict, headings: dict | None = None, refs: dict | None = None,
+                     after_block=None, label_width: int = 4) -> None:
+    """A sheet of one block per scenario of one statement; ``after_block`` may add rows below each."""
     ws = book.ws[sheet]
-    row = book.sheet_title(ws, "Resultatbudget (mnkr)", book.plan_note())
+    row = book.sheet_title(ws, title, subtitle)
     ws.freeze_panes(row + 2, 1)
     for scen in book.scenarios:
         row = book.block_start(ws, row, scen, "mnkr")
-        row = write_lines(book, sheet, row, scen, book.result["resultatrakning"].sel(scenario=scen),
-                          "rr_post", labels.RR, RR_FORMULAS)
+        row = write_lines(book, sheet, row, scen, book.result[var].sel(scenario=scen), post_dim, names, formulas,
+                          headings, refs)
+        if after_block is not None:
+            row = after_block(book, ws, row, scen)
         row += 2
-    book.widths(ws, max(len(v) for v in labels.RR.values()) + 4)
+    book.widths(ws, max(len(v) for v in names.values()) + label_width)
+
+
+def resultatbudget(book: Book) -> None:
+    _statement_sheet(book, "Resultatbudget", "Resultatbudget (mnkr)", book.plan_note(), "resultatrakning",
+                     "rr_post", labels.RR, RR_FORMULAS)
 
 
 def balanskravsutredning(book: Book) -> None:
-    sheet = "Balanskravsutredning"
-    ws = book.ws[sheet]
-    row = book.sheet_title(ws, "Balanskravsutredning (mnkr)",
-                           "Enligt lagen (2018:597) om kommunal bokföring och redovisning (LKBR) 11 kap. 10 §. Årets resultat "
-                           "hämtas från Resultatbudget; reserver och underskott anges med en decimal.")
-    ws.freeze_panes(row + 2, 1)
-    for scen in book.scenarios:
-        row = book.block_start(ws, row, scen, "mnkr")
-        row = write_lines(book, sheet, row, scen, book.result["balanskrav"].sel(scenario=scen), "bk_post",
-                          labels.BK, BK_FORMULAS, BK_HEADINGS,
-                          refs={"arets_resultat_enligt_resultatrakningen": ("Resultatbudget", "arets_resultat")})
-        row += 2
-    book.widths(ws, max(len(v) for v in labels.BK.values()) + 2)
+    _statement_sheet(book, "Balanskravsutredning", "Balanskravsutredning (mnkr)",
+                     "Enligt lagen (2018:597) om kommunal bokföring och redovisning (LKBR) 11 kap. 10 §. Årets "
+                     "resultat hämtas från Resultatbudget; reserver och underskott anges med en decimal.",
+                     "balanskrav", "bk_post", labels.BK, BK_FORMULAS, BK_HEADINGS,
+                     refs={"arets_resultat_enligt_resultatrakningen": ("Resultatbudget", "arets_resultat")},
+                     label_width=2)
+
+
+def _balance_check(book: Book, ws, row: int, scen: str) -> int:
+    """Under each balance sheet: assets − (liabilities and equity), which must be 0."""
+    sheet = "Balansbudget"
+    da = book.result["balansrakning"].sel(scenario=scen)
+    book.text(ws, row, 0, "Kontroll: tillgångar − skulder och eget kapital (ska vara 0)", "subtitle")
+    for j, year in enumerate(book.years):
+        a = book.addr[(sheet, scen, "summa_tillgangar", year)]
+        b = book.addr[(sheet, scen, "summa_skulder_och_eget_kapital", year)]
+        diff = float(da.sel(br_post="summa_tillgangar", year=year)
+                     - da.sel(br_post="summa_skulder_och_eget_kapital", year=year))
+        # ROUND: a recalculating Excel would otherwise show rounding noise as a red "-0,0"
+        ws.write_formula(row, 1 + j, f"=ROUND({cell(*a)}-{cell(*b)},6)", book.f["amount_1"], num(diff))
+    return row + 1
 
 
 def balansbudget(book: Book) -> None:
-    sheet = "Balansbudget"
-    ws = book.ws[sheet]
-    row = book.sheet_title(ws, "Balansbudget (mnkr, 31 december)",
-                           "Basåret är regionplanens balansbudget; senare år räknas fram med resultat, "
-                           "investeringar, avskrivningar, pensioner och upplåning.")
-    ws.freeze_panes(row + 2, 1)
-    for scen in book.scenarios:
-        row = book.block_start(ws, row, scen, "mnkr")
-        da = book.result["balansrakning"].sel(scenario=scen)
-        row = write_lines(book, sheet, row, scen, da, "br_post", labels.BR, BR_FORMULAS, BR_HEADINGS,
-                          refs={"eget_kapital_darav_arets_resultat": ("Resultatbudget", "arets_resultat")})
-        book.text(ws, row, 0, "Kontroll: tillgångar − skulder och eget kapital (ska vara 0)", "subtitle")
-        for j, year in enumerate(book.years):
-            a = book.addr[(sheet, scen, "summa_tillgangar", year)]
-            b = book.addr[(sheet, scen, "summa_skulder_och_eget_kapital", year)]
-            diff = float(da.sel(br_post="summa_tillgangar", year=year)
-                         - da.sel(br_post="summa_skulder_och_eget_kapital", year=year))
-            # ROUND: a recalculating Excel would otherwise show rounding noise as a red "-0,0"
-            ws.write_formula(row, 1 + j, f"=ROUND({cell(*a)}-{cell(*b)},6)", book.f["amount_1"], num(diff))
-        row += 3
-    book.widths(ws, max(len(v) for v in labels.BR.values()) + 12)
+    _statement_sheet(book, "Balansbudget", "Balansbudget (mnkr, 31 december)",
+                     "Basåret är regionplanens balansbudget; senare år räknas fram med resultat, investeringar, "
+                     "avskrivningar, pensioner och upplåning.", "balansrakning", "br_post", labels.BR, BR_FORMULAS,
+                     BR_HEADINGS, refs={"eget_kapital_darav_arets_resultat": ("Resultatbudget", "arets_resultat")},
+                     after_block=_balance_check, label_width=12)

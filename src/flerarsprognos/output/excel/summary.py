@@ -5,6 +5,7 @@ from __future__ import annotations
 from flerarsprognos.output import goals, labels, style
 from flerarsprognos.output.excel.book import Book, cell
 from flerarsprognos.output.excel.goals_sheet import status_colours
+from flerarsprognos.output.presentation import reserves_holding_up
 
 SHEET = "Sammanfattning"
 KEY_ROWS = (
@@ -21,8 +22,9 @@ def cover_lines(book: Book) -> list[str]:
     run = book.run
     what = f"Resultatet av en körning av flerarsprognos för {book.region or 'regionen'}"
     command = book.command or "(anropad från Python)"
+    held = reserves_holding_up(book.result, "bas")
     return [
-        f"{what}: {command}; antaganden {run.base.digest}. {book.plan_note()}",
+        f"{what}: {command}; antaganden {run.base.digest}. {book.plan_note()}" + (f" {held}" if held else ""),
         "Arbetsboken är ingen modell: ändras en cell räknas bara summorna om, inte RUR, målen eller senare år. "
         "Ändra antagandena i antagandefilerna (eller antagandearbetsboken) och kör igen; bladen är skyddade "
         "mot ändringar av misstag (Granska → Ta bort skydd, utan lösenord).",
