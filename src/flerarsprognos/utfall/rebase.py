@@ -177,6 +177,9 @@ def rebase(assumptions_dir: Path, outcome: OutcomeFile, year: int, target: Path,
             varden: dict[int, float | int] = {}
             if key in ("satsningar", "effektivisering"):
                 src = np.asarray(value.data, dtype=float)
+            elif key == "prisbasbelopp_forandring":  # incl. the lagged KPI link (model helper H1)
+                src = np.asarray(res["prisbasbelopp_forandring_effektiv"].values, dtype=float)
+                ext = np.zeros(len(years), dtype=bool)
             elif key == "skatteunderlag_forandring":
                 # the growth the re-run used, wage and price links included: the new set is its own baseline
                 src = np.asarray(res["skatteunderlag_forandring_effektiv"].values, dtype=float)
@@ -245,6 +248,8 @@ def _plan_values(key: str, base: AssumptionSet, macro_set: AssumptionSet, res, r
     out: dict[int, float | int] = {}
     if key in PLAN_INDEXES:
         src = np.asarray(macro_set.values[PLAN_INDEXES[key]].data, dtype=float)
+        if key == "planens_prisbasbelopp_forandring":  # incl. the lagged KPI link (model helper H1)
+            src = np.asarray(res["prisbasbelopp_forandring_effektiv"].values, dtype=float)
         for y in new_plan_years:
             i = min(years.index(y), len(years) - 1) if y in years else len(years) - 1
             out[y] = _clean(src[i], unit)
