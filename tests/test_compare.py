@@ -289,3 +289,23 @@ def test_compare_replaces_only_its_own_files(tmp_path):
     r = CliRunner().invoke(app, [*args[:-1], str(tmp_path / "egen.xlsx")])
     assert r.exit_code == 2 and "egen.xlsx" in r.output
     assert (tmp_path / "egen.xlsx").read_bytes() == b"en annans bok"
+
+
+def test_outcome_prisbasbelopp_is_not_moved_again_by_the_outcome_kpi(tmp_path):
+    from flerarsprognos.io.assumptions import load_assumptions
+    from flerarsprognos.paths import default_assumptions_dir
+    from flerarsprognos.runner import run_sets
+    from flerarsprognos.utfall.makro import with_outcome_macro
+
+    p = tmp_path / "makro.csv"
+    p.write_text("# niva: region\nrad;ar;utfall;enhet\nkpi;2023;8,5;procent\nprisbasbelopp_forandring;2024;9,1;procent\n"
+                 "kpi;2024;5,0;procent\n", encoding="utf-8")
+    base = load_assumptions(default_assumptions_dir())
+    macro_set, _ = with_outcome_macro(base, read_outcome(p))
+    res = run_sets(base, [base, macro_set]).result
+    pbb = res["prisbasbelopp_forandring_effektiv"].sel(scenario="utfallets_makro")
+    assert float(pbb.sel(year=2024)) == pytest.approx(0.091)  # the outcome, not 9,1 % plus the KPI link
+    # a year the file does not give follows the outcome KPI of the year before, as in any scenario
+    k = float(base["pbb_kanslighet_kpi_foregaende"])
+    expected = float(base["prisbasbelopp_forandring"][2]) + k * (0.05 - float(base["kpi"][1]))
+    assert float(pbb.sel(year=2025)) == pytest.approx(expected)

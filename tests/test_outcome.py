@@ -212,6 +212,8 @@ BAD_FILES = [
      "rad 4, kolumn utfall: beloppet 999 999 999 999 mnkr är orimligt stort"),
     ("orimligt stort i tkr", "u.csv", "# enhet: tkr\n# niva: region\nrad;ar;utfall\n"
      "verksamhetens_intakter;2024;2 000 000 000 000\n", "orimligt stort"),
+    ("orimlig procent", "u.csv", "# enhet: mnkr\n# niva: region\nrad;ar;utfall;angiven_forandring_procent\n"
+     "verksamhetens_intakter;2024;100;50 000\n", "rad 4, kolumn angiven_forandring_procent: 50000 procent"),
     ("blandade enheter", "u.csv", "# niva: region\nrad;ar;utfall;enhet\nverksamhetens_intakter;2024;100;mnkr\n"
      "skatteintakter;2024;100000;tkr\n", "rad 4, kolumn enhet: filen blandar tkr och mnkr"),
     ("okänd enhet", "u.csv", "# enhet: kronor\nrad;ar;utfall\narets_resultat;2024;1\n", "rad 1: enheten 'kronor'"),

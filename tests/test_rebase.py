@@ -326,3 +326,12 @@ def test_bad_rebase_input_is_a_clear_message_exit_2_nothing_written(tmp_path, mo
     assert fragment in r.output and "Traceback" not in r.output, r.output
     assert not (tmp_path / "ny").exists()
     assert not any(p.name.startswith(".ny.") for p in tmp_path.iterdir())  # no temporary directory left
+
+
+def test_the_shipped_deficit_example_rebases_to_rur_0_and_157_to_regain(tmp_path):
+    example = MAKRO.parent / "region_2023_underskott.csv"
+    r = CliRunner().invoke(app, ["rebase", "--utfall", str(example), "--ar", "2024", "--out", str(tmp_path / "ny")])
+    assert r.exit_code == 0, r.output
+    new = load_assumptions(tmp_path / "ny")
+    assert float(new["rur_ingaende"]) == 0.0 and _ledger(new) == {2023: pytest.approx(157.0)}
+    assert "återställs senast 2026" in new.values["balanskravsunderskott_ingaende"].source

@@ -29,9 +29,11 @@ def test_higher_wages_2023_by_hand(default_run):
     assert delta(default_run, "hogre_loner", "arets_resultat", 2023) == pytest.approx(revenue - costs, abs=0.1)
 
 
-def test_higher_inflation_raises_the_pension_finance_cost(default_run):
-    # +2 pp prisbasbelopp 2024 raises the index-up on the avsättning: 2 pp × 1,01 × A(2023) excl. löneskatt × 1,2426
-    a_2023 = float(default_run.result["pensionsavsattning"].sel(scenario="bas", year=2023))  # incl. löneskatt
-    expected = -0.02 * 1.01 * a_2023
-    assert delta(default_run, "hogre_inflation", "finansiella_kostnader", 2024) == pytest.approx(expected, abs=0.5)
+def test_higher_inflation_raises_the_pension_finance_cost_a_year_later(default_run):
+    # KPI +2 pp 2024–2025: the prisbasbelopp follows a year later (fixed in the autumn before),
+    # +2 pp in 2025 and 2026. 2024's finance cost does not move; 2025's rises by the index-up
+    # on the avsättning: 2 pp × 1,01 × A(2024) (incl. löneskatt).
+    assert delta(default_run, "hogre_inflation", "finansiella_kostnader", 2024) == pytest.approx(0.0, abs=1e-9)
+    a_2024 = float(default_run.result["pensionsavsattning"].sel(scenario="bas", year=2024))
+    assert delta(default_run, "hogre_inflation", "finansiella_kostnader", 2025) == pytest.approx(-0.02 * 1.01 * a_2024, abs=0.5)
     assert delta(default_run, "hogre_inflation", "arets_resultat", 2023) == pytest.approx(0.0, abs=1e-9)

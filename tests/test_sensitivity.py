@@ -72,8 +72,9 @@ def test_one_percent_volume_costs_one_percent_of_the_gross_costs(res, params, ba
 
 def test_one_pe_inflation_in_the_base_year_by_hand(res, params):
     # 2023: (1 − w) of the plan costs and the price-indexed part of the revenue move by
-    # 1 pe / (1 + planens KPI); the pension index-up moves by (1 + r_RIPS) · 1 pe on the
-    # opening avsättning incl. löneskatt. The SU reacts to KPI only the year after.
+    # 1 pe / (1 + planens KPI). The prisbasbelopp for 2023 was fixed in the autumn of 2022
+    # (socialförsäkringsbalken 2 kap. 6–7 §§): the pension index-up does not move in 2023,
+    # and the SU reacts to KPI only the year after.
     p = {k: float(params[k].sel(plan_year=2023)) if "plan_year" in params[k].dims else float(params[k])
          for k in ("personalkostnadsandel", "intakter_prisindexering", "plan_verksamhetens_kostnader",
                    "plan_verksamhetens_intakter", "planens_kpi", "rips_ranta", "pensionsavsattning_ingaende",
@@ -81,8 +82,22 @@ def test_one_pe_inflation_in_the_base_year_by_hand(res, params):
     price = 0.01 / (1 + p["planens_kpi"])
     costs = (-p["plan_verksamhetens_kostnader"] - PLAN_PENSION_2023) * (1 - p["personalkostnadsandel"]) * price
     revenue = p["plan_verksamhetens_intakter"] * p["intakter_prisindexering"] * price
-    pension = (1 + p["rips_ranta"]) * 0.01 * p["pensionsavsattning_ingaende"] * (1 + p["loneskatt"])
-    assert effect(res, "kpi")[0] == pytest.approx(-(costs - revenue + pension), abs=0.5)
+    assert effect(res, "kpi")[0] == pytest.approx(-(costs - revenue), abs=0.5)
+
+
+def test_kpi_in_the_base_year_leaves_that_years_index_up_and_moves_the_next(params):
+    """Hand computation: KPI +1 pe in 2023 only: the index-up g(2023) = (1 + r)(1 + ΔPBB) − 1 is
+    unchanged; g(2024) rises by (1 + r_RIPS) · 1 pe (PBB 2024 from KPI June 2023)."""
+    from flerarsprognos.analysis.factors import Experiment, Factor, vary
+    from flerarsprognos.model.engine import project
+
+    f = Factor("kpi", ("kpi",), "forskjutning", "procent", (2023,))
+    res = project(vary(params, Experiment([f], {"kpi": np.array([0.0, 0.01])})))
+    g = res["pension_index_upp"].values
+    assert g[1, 0] == pytest.approx(g[0, 0], abs=1e-15)
+    assert g[1, 1] - g[0, 1] == pytest.approx((1 + float(params["rips_ranta"])) * 0.01, rel=1e-9)
+    assert (res["prisbasbelopp_forandring_effektiv"].values[1] - res["prisbasbelopp_forandring_effektiv"].values[0]
+            == pytest.approx([0.0, 0.01, 0.0, 0.0, 0.0, 0.0], abs=1e-12))
 
 
 def test_signs(res):

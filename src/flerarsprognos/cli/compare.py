@@ -124,13 +124,19 @@ def compare_command(
     plans = [load_plan(p, problems) for p in (plan or [])]
     problems.raise_if_errors()
     target = out_dir_for(out, f"jamforelse_{utfall.stem}")
-    _check_targets(target, excel, [utfall, *[Path(p) for p in (plan or []) if p != "standard"]])
+    _check_targets(target, excel, [utfall, *[_plan_path(p) for p in (plan or [])]])
     comparison = _comparison(outcome_file, plans, year, strict, problems)
     print_problems(problems.items)
     if not quiet:
         _print(comparison)
     written = _write_comparison(comparison, target, excel)
     console.print(f"Skrev {len(written)} filer till {target}/ ({len(comparison.findings)} anmärkningar på angivna siffror).")
+
+
+def _plan_path(arg: str) -> Path:
+    from flerarsprognos.paths import default_assumptions_dir
+
+    return default_assumptions_dir() if arg == "standard" else Path(arg)
 
 
 def _check_targets(target: Path, excel: Path | None, inputs: list[Path]) -> None:

@@ -821,6 +821,10 @@ def _amounts(table: _Table, i: int, cells: list[object], row: Row, unit: str, go
         x, dec = parsed
         row.cells[name] = where
         if is_pct:
+            if abs(x) > 10_000:
+                problems.error(table.file, where, f"{x:g} procent är en orimlig förändring; fel kolumn eller ett skrivfel?")
+                ok = False
+                continue
             setattr(row, name, x)
             continue
         if abs(x * scale) > MAX_AMOUNT_MNKR:

@@ -6,11 +6,14 @@ An utfall file may carry macro rows (``skatteunderlag_forandring``, ``loneokning
 (so only the years the file gives move), applied by the same machinery and checks as a
 scenario file, and run through :mod:`flerarsprognos.runner`.
 
-An outcome skatteunderlag growth already contains the outcome wages and prices. The model
-moves the SU with a scenario's wage and price shifts
-(:func:`flerarsprognos.model.skatteintakter.skatteunderlag_growth`); for a year where the file gives
-the SU growth, the scenario's SU change is reduced by exactly that link, computed by the
-model's own function, so the SU lands on the outcome figure. Documented in ``docs/utfall.md``.
+An outcome skatteunderlag growth already contains the outcome wages and prices, and an outcome
+prisbasbelopp the previous year's prices. The model moves the SU with a scenario's wage and
+price shifts (:func:`flerarsprognos.model.skatteintakter.skatteunderlag_growth`) and the
+prisbasbelopp with the previous year's price shift
+(:func:`flerarsprognos.model.pension.prisbasbelopp_change`); for a year where the file gives
+the SU growth or the prisbasbelopp, the scenario's change is reduced by exactly that link,
+computed by the model's own function, so the figure lands on the outcome. Documented in
+``docs/utfall.md``.
 """
 
 from __future__ import annotations
@@ -26,6 +29,7 @@ from flerarsprognos.problems import Problems
 
 MACRO_NAME = "utfallets_makro"
 SU_KEY = "skatteunderlag_forandring"
+PBB_KEY = "prisbasbelopp_forandring"
 MACRO_COLUMNS = ["nyckel", "ar", "plan", "utfall"]
 
 
@@ -48,6 +52,32 @@ def _su_link(base: AssumptionSet, paths: dict[str, np.ndarray]) -> np.ndarray:
                                  float(base["su_kanslighet_kpi_foregaende"])).reshape(-1)
 
 
+class _OneScenario:
+    """The model's input interface (:class:`flerarsprognos.model.inputs.Inputs`) over plain
+    paths of one scenario, so the model's own link functions can be called on them."""
+
+    def __init__(self, paths: dict[str, np.ndarray], scalars: dict[str, float]):
+        self._paths, self._scalars = paths, scalars
+
+    def path(self, name: str) -> np.ndarray:
+        return np.asarray(self._paths[name], dtype=float)[None, :]
+
+    def scalar(self, name: str) -> np.ndarray:
+        return np.atleast_1d(float(self._scalars[name]))
+
+
+def _pbb_link(base: AssumptionSet, paths: dict[str, np.ndarray]) -> np.ndarray:
+    """What the model adds to the prisbasbelopp's change for the outcome's price shifts
+    (the year after, :func:`flerarsprognos.model.pension.prisbasbelopp_change`)."""
+    from flerarsprognos.model.pension import prisbasbelopp_change
+
+    kpi_bas = np.asarray(base["kpi"], dtype=float)
+    shim = _OneScenario({"prisbasbelopp_forandring": np.zeros_like(kpi_bas), "kpi": paths.get("kpi", kpi_bas),
+                         "kpi_bas": kpi_bas},
+                        {"pbb_kanslighet_kpi_foregaende": float(base["pbb_kanslighet_kpi_foregaende"])})
+    return np.asarray(prisbasbelopp_change(shim), dtype=float).reshape(-1)
+
+
 def check_macro_years(base: AssumptionSet, utfall: OutcomeFile, problems: Problems) -> None:
     """An error (with its cell) for each macro figure outside the plan's horizon."""
     years = [int(y) for y in base.years]
@@ -66,14 +96,17 @@ def macro_scenario(base: AssumptionSet, utfall: OutcomeFile, name: str = MACRO_N
     """
     years = [int(y) for y in base.years]
     paths = _outcome_paths(base, utfall)
-    link = _su_link(base, paths) if SU_KEY in paths else None
+    links = {SU_KEY: _su_link(base, paths) if SU_KEY in paths else None,
+             PBB_KEY: _pbb_link(base, paths) if PBB_KEY in paths and "pbb_kanslighet_kpi_foregaende" in base.values
+             else None}
     changes: dict[str, dict] = {}
     rows = []
     for (key, year), value in sorted(utfall.macro.items()):
         i = years.index(year)
         planned = float(base.values[key].data[i])
         rows.append({"nyckel": key, "ar": year, "plan": 100 * planned, "utfall": 100 * value})
-        target = value - (float(link[i]) if key == SU_KEY else 0.0)
+        link = links.get(key)
+        target = value - (float(link[i]) if link is not None else 0.0)
         shifts = changes.setdefault(key, {"enhet": "procent", "forskjutning": {}})["forskjutning"]
         shifts[year] = 100 * (target - planned)
     changes.update(extra or {})

@@ -311,6 +311,9 @@ def _path_values(ctx: _Rebase, key: str, value) -> dict:
     policy = key in POLICY_KEYS
     if policy:
         src = np.asarray(value.data, dtype=float)
+    elif key == "prisbasbelopp_forandring":  # incl. the lagged KPI link (model helper H1)
+        src = np.asarray(ctx.res["prisbasbelopp_forandring_effektiv"].values, dtype=float)
+        ext = np.zeros(len(years), dtype=bool)
     elif key == "skatteunderlag_forandring":
         # the growth the re-run used, wage and price links included: the new set is its own baseline
         src = np.asarray(ctx.res["skatteunderlag_forandring_effektiv"].values, dtype=float)
@@ -359,6 +362,8 @@ def _plan_values(key: str, ctx: _Rebase, unit: str):
     out: dict[int, float | int] = {}
     if key in PLAN_INDEXES:
         src = np.asarray(ctx.rerun_set.values[PLAN_INDEXES[key]].data, dtype=float)
+        if key == "planens_prisbasbelopp_forandring":  # incl. the lagged KPI link (model helper H1)
+            src = np.asarray(ctx.res["prisbasbelopp_forandring_effektiv"].values, dtype=float)
         for y in new_plan_years:
             out[y] = _clean(src[years.index(y) if y in years else len(years) - 1], unit)
         return f"{note}: lika med {PLAN_INDEXES[key]} för de nya planåren (planen bygger på dem).", out
