@@ -15,6 +15,7 @@ from flerarsprognos.cli.common import (
     console,
     count,
     handles_bad_input,
+    xarray_without_dask,
     out_dir_for,
     out_option,
     print_problems,
@@ -85,6 +86,8 @@ def sweep_command(
     from flerarsprognos.output.files import netcdf, provenance, table_csv, write_all
     from flerarsprognos.paths import resolve_scenario
 
+    xarray_without_dask()
+
     if chunk <= 0:
         _bad("--block", "block", f"ska vara ett positivt heltal (är {chunk})")
     spec_file = Path(resolve_scenario(str(spec_file)))  # a shipped sweep by name: svep_inflation_lon
@@ -129,6 +132,8 @@ def sensitivity_command(
     from flerarsprognos.output.files import netcdf, provenance, table_csv, write_all
     from flerarsprognos.problems import Problems
     from flerarsprognos.runner import load_sets
+
+    xarray_without_dask()
 
     problems = Problems()
     base, sets = load_sets(assumptions, [scenario] if scenario else [], problems)
@@ -182,6 +187,8 @@ def montecarlo_command(
     from flerarsprognos.analysis.montecarlo import MC_OUTCOMES, mc_long_table, mc_tables, montecarlo
     from flerarsprognos.output.files import netcdf, provenance, table_csv, write_all
 
+    xarray_without_dask()
+
     if n <= 0:
         _bad("--n", "n", f"antalet dragningar ska vara ett positivt heltal (är {n})")
     if seed < 0:
@@ -223,6 +230,8 @@ def sobol_command(
     from flerarsprognos.analysis.evaluate import check_memory, enable_memory_reuse
     from flerarsprognos.analysis.montecarlo import sobol, sobol_long_table, sobol_table
     from flerarsprognos.output.files import netcdf, provenance, table_csv, write_all
+
+    xarray_without_dask()
 
     if n <= 0:
         _bad("--n", "n", f"ska vara ett positivt heltal (är {n})")
@@ -268,6 +277,8 @@ def goalseek_command(
     from flerarsprognos.output.files import netcdf, provenance, table_csv, write_all
     from flerarsprognos.problems import InputError, Problem
     from flerarsprognos.runner import run
+
+    xarray_without_dask()
 
     bad = []
     if goal not in GOALS:

@@ -81,6 +81,52 @@ def handles_bad_input(fn: Callable[..., Any] | None = None, *, writes: bool = Tr
     return wrapper
 
 
+def xarray_without_dask() -> None:
+    """Let xarray work without importing dask when nothing uses dask (the CLI's commands call this).
+
+    With dask installed, xarray imports dask, dask.array and distributed (about a second of a
+    one-second ``run``) merely to ask whether an array is a dask array and which dask scheduler
+    is active before a NetCDF write. Until dask has been imported no dask array or scheduler can
+    exist, so the answers are "no" and "none"; once it is imported (``--dask``) xarray asks dask as
+    before. Results are unchanged: only questions whose answer is known are answered early.
+    """
+    from xarray.backends import locks, writers
+    from xarray.namedarray import pycompat
+    from xarray.namedarray import utils as named_utils
+
+    if getattr(locks.get_dask_scheduler, "_without_dask", False):
+        return
+    original_scheduler = locks.get_dask_scheduler
+    original_collection = named_utils.is_dask_collection
+
+    def get_dask_scheduler(get=None, collection=None):
+        return original_scheduler(get, collection) if "dask" in sys.modules else None
+
+    def is_dask_collection(x) -> bool:
+        return original_collection(x) if "dask" in sys.modules else False
+
+    class DaskWhenImported(pycompat.DuckArrayModule):
+        """xarray's record of the dask module, looked up only once dask has been imported."""
+
+        def __init__(self) -> None:
+            self._real = None
+
+        def _get(self):
+            if self._real is None and "dask" in sys.modules:
+                self._real = pycompat.DuckArrayModule("dask")
+            return self._real
+
+        module = property(lambda self: self._get().module if self._get() else None)
+        version = property(lambda self: self._get().version if self._get() else pycompat.Version("0.0.0"))
+        type = property(lambda self: self._get().type if self._get() else ())
+        available = property(lambda self: self._get().available if self._get() else False)
+
+    get_dask_scheduler._without_dask = True
+    locks.get_dask_scheduler = writers.get_dask_scheduler = get_dask_scheduler
+    named_utils.is_dask_collection = is_dask_collection
+    pycompat._cached_duck_array_modules.setdefault("dask", DaskWhenImported())
+
+
 def command_line() -> str:
     return " ".join(["flerarsprognos"] + sys.argv[1:])
 

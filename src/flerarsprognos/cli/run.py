@@ -15,6 +15,7 @@ from flerarsprognos.cli.common import (
     console,
     count,
     handles_bad_input,
+    xarray_without_dask,
     out_dir_for,
     out_option,
     print_problems,
@@ -36,6 +37,8 @@ def run_command(
     from flerarsprognos.output import fmt, results, tables
     from flerarsprognos.output.files import netcdf, provenance, table_csv, write_all
     from flerarsprognos.runner import run
+
+    xarray_without_dask()
 
     outcome = run(assumptions, scenarios or [])
     print_problems(outcome.warnings)
