@@ -346,6 +346,8 @@ CASES = {
                               ["a.yaml", "kpi", "20266"]),
     "scenario: aliasbomb i titel": (_file_case("check", "b.yaml", BOMB.replace("g: &g", "titel: &g")),
                                     ["b.yaml", "aliasbomb"]),
+    "scenario: en svepfil som scenario": (lambda tmp, a: ["check", "svep_inflation_lon"],
+                                          ["svep_inflation_lon.yaml", "typen 'svep'", "flerarsprognos sweep"]),
     "scenario: finns inte": (lambda tmp, a: ["check", str(tmp / "saknas.yaml")],
                              ["saknas.yaml", "finns inte", "hogre_loner"]),
     # sweep specs

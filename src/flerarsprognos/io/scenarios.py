@@ -36,6 +36,8 @@ from flerarsprognos.io.assumptions import (
 from flerarsprognos.io.yamlfile import as_number, check_keys, read_yaml, read_year_table
 
 HEADER_KEYS = {"titel", "beskrivning", "baslinje", "kalla", "andringar"}
+OTHER_KINDS = {"svep": "'flerarsprognos sweep FIL'",
+               "osakerheter": "'flerarsprognos montecarlo --osakerheter FIL' och 'sobol --osakerheter FIL'"}
 CHANGE_KEYS = {"enhet", "forskjutning", "varden", "varde", "metod", "anteckning"}
 
 
@@ -90,6 +92,10 @@ def read_scenario(path: Path, problems: Problems, _seen: tuple[str, ...] = ()) -
         return None
     if not isinstance(data, dict):
         problems.error(path, None, "filen ska vara en tabell med titel, beskrivning, baslinje, kalla, andringar")
+        return None
+    if "typ" in data:
+        reader = OTHER_KINDS.get(str(data["typ"]), "inget kommando")
+        problems.error(path, "typ", f"filen är av typen '{data['typ']}', inte ett scenario; den läses av {reader}")
         return None
     check_keys(data, HEADER_KEYS, path, None, problems)
     for k in ("titel", "beskrivning", "baslinje", "kalla"):
