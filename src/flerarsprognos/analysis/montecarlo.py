@@ -126,8 +126,18 @@ def read_uncertainties(path: Path, aset: AssumptionSet, problems: Problems) -> U
         factors.append(f)
         sds.append(float(f.canonical(sd)))
     names = [f.name for f in factors]
-    corr = np.eye(len(factors))
-    raw_corr = data.get("korrelationer", {}) or {}
+    corr = _correlations(data.get("korrelationer", {}) or {}, names, file, problems)
+    if len(factors) == len(raw) and not problems.errors:
+        eig = np.linalg.eigvalsh(corr)
+        if eig.min() <= 1e-10:
+            problems.error(file, "korrelationer", f"korrelationerna bildar ingen giltig (positivt definit) matris; "
+                                                  f"minsta egenvärde {eig.min():.3g}")
+    return Uncertainties(path, factors, np.asarray(sds), corr, float(rho), int(first), str(data.get("titel", "")))
+
+
+def _correlations(raw_corr: object, names: list[str], file: str, problems: Problems) -> np.ndarray:
+    """The correlation matrix from ``korrelationer: {a: {b: r}}``; each bad entry reported."""
+    corr = np.eye(len(names))
     if not isinstance(raw_corr, dict):
         problems.error(file, "korrelationer", "ska vara en tabell {a: {b: korrelation}}")
         raw_corr = {}
@@ -157,12 +167,7 @@ def read_uncertainties(path: Path, aset: AssumptionSet, problems: Problems) -> U
                 continue
             seen[pair] = r
             corr[i, j] = corr[j, i] = r
-    if len(factors) == len(raw) and not problems.errors:
-        eig = np.linalg.eigvalsh(corr)
-        if eig.min() <= 1e-10:
-            problems.error(file, "korrelationer", f"korrelationerna bildar ingen giltig (positivt definit) matris; "
-                                                  f"minsta egenvärde {eig.min():.3g}")
-    return Uncertainties(path, factors, np.asarray(sds), corr, float(rho), int(first), str(data.get("titel", "")))
+    return corr
 
 
 def draws(unc: Uncertainties, n: int, seed: int, n_years: int, first_index: int,

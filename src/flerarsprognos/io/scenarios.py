@@ -163,7 +163,6 @@ def _shift_or_set(aset: AssumptionSet, scen: Scenario, key: str, change: dict, p
     if not isinstance(unit, str) or not file_unit_ok(spec, unit, method):
         problems.error(file, key, f"enhet saknas eller är fel ('{unit}'; ska vara {expected_units(spec, method)})")
         return
-    years = aset.years
     if spec.coverage == "skalar":
         if op == "varden":
             problems.error(file, key, "har inga år: använd 'varde' eller 'forskjutning' med ett tal")
@@ -180,8 +179,17 @@ def _shift_or_set(aset: AssumptionSet, scen: Scenario, key: str, change: dict, p
     if op == "varde":
         problems.error(file, key, "har värden per år: använd 'varden' eller 'forskjutning'")
         return
+    _change_years(aset, scen, key, op, change[op], unit, method, problems)
+
+
+def _change_years(aset: AssumptionSet, scen: Scenario, key: str, op: str, raw, unit: str, method,
+                  problems: Problems) -> None:
+    """A by-year key's ``forskjutning`` or ``varden``, checked against the bounds and then applied."""
+    file = str(scen.path)
+    value = aset.values[key]
+    spec = value.spec
+    years = aset.years
     data = np.array(value.data, dtype=float)
-    raw = change[op]
     if op == "forskjutning" and not isinstance(raw, dict):
         x, why = as_number(raw)
         if why:
