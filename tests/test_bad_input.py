@@ -481,3 +481,15 @@ def test_check_of_a_shipped_scenario_by_its_path_from_anywhere(tmp_path, monkeyp
     res = run_cli("check", "scenarios/hogre_loner.yaml")
     assert res.exit_code == 0, res.output
     assert "1 scenario " in res.output and "1 scenarier" not in res.output
+
+
+def test_too_little_disk_space_is_refused_before_writing(tmp_path, monkeypatch):
+    import shutil
+    from collections import namedtuple
+
+    usage = namedtuple("usage", "total used free")
+    monkeypatch.setattr(shutil, "disk_usage", lambda p: usage(10**9, 10**9 - 1000, 1000))
+    out = tmp_path / "ut"
+    res = run_cli("run", "--tyst", "--ut", str(out))
+    assert_bad_input(res, out)
+    assert "disken har bara" in res.output

@@ -11,6 +11,7 @@ from flerarsprognos.cli import app
 from flerarsprognos.cli.common import (
     AssumptionsOption,
     QuietOption,
+    check_disk_space,
     command_line,
     console,
     count,
@@ -25,8 +26,8 @@ from flerarsprognos.cli.common import (
 LONG_CSV_MAX_ROWS = 1_000_000
 UncertaintiesOption = typer.Option(
     None, "--osakerheter", "-u", show_default=False, metavar="<fil>",
-    help="Fil med osäkerheternas standardavvikelser och korrelationer (typ: osakerheter). "
-         "Utan flaggan: den medföljande scenarios/osakerheter.yaml.")
+    help="Fil med osäkerheternas standardavvikelser och korrelationer (typ: osakerheter), eller namnet "
+         "på en medföljande fil. Utan flaggan: den medföljande scenarios/osakerheter.yaml.")
 ScenarioArg = typer.Argument(None, show_default=False, metavar="SCENARIO",
                              help="Scenariofil (eller namnet på ett medföljande scenario) att utgå från. "
                                   "Utan argument: basalternativet.")
@@ -106,6 +107,7 @@ def sweep_command(
     ds.attrs.update(provenance(base.digest, [str(p) for p in aset.scenario_files] + [str(spec_file)], command_line()))
     ds.attrs.update(titel=spec.title, baslinje=aset.name)
     target = out_dir_for(out, f"svep_{Path(spec_file).stem}")
+    check_disk_space(target, ds)
     files = {"svep.nc": netcdf(ds), "experiment.csv": table_csv(sw.experiment_table(experiment, spec))}
     if experiment.n * ds.sizes["year"] <= LONG_CSV_MAX_ROWS:  # beyond that the NetCDF is the table
         files["svep.csv"] = table_csv(sw.long_table(ds))
@@ -153,13 +155,14 @@ def sensitivity_command(
 def _load_uncertainties(assumptions, scenario, file):
     from flerarsprognos.analysis.factors import baseline_params
     from flerarsprognos.analysis.montecarlo import default_uncertainties_file, read_uncertainties
+    from flerarsprognos.paths import resolve_shipped
     from flerarsprognos.problems import Problems
     from flerarsprognos.runner import load_sets
 
     problems = Problems()
     base, sets = load_sets(assumptions, [scenario] if scenario else [], problems)
     aset = sets[-1]
-    path = Path(file) if file else default_uncertainties_file()
+    path = resolve_shipped(str(file)) if file else default_uncertainties_file()  # a shipped file by name too
     unc = read_uncertainties(path, aset, problems)
     problems.raise_if_errors()
     print_problems(problems.warnings)
@@ -206,6 +209,7 @@ def montecarlo_command(
     res.attrs.update(provenance(base.digest, [str(p) for p in aset.scenario_files] + [str(path)], command_line()))
     res.attrs.update(seed=seed, scenario=aset.name)
     target = out_dir_for(out, f"montecarlo_{aset.name.replace('+', '_')}")
+    check_disk_space(target, res)
     written = write_all(target, {"montecarlo.nc": netcdf(res), "montecarlo.csv": table_csv(mc_long_table(res, aset.name))})
     if not quiet:
         for t in mc_tables(res, aset.name):

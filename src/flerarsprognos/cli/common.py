@@ -156,6 +156,26 @@ ScenarioArgs = typer.Argument(
          "'a+b' lägger ihop två i ett scenario. Utan argument: bara basalternativet.", show_default=False)
 
 
+def check_disk_space(target: Path, *datasets) -> None:
+    """Refuse up front a write that will not fit on the disk (the NetCDF writer may crash on a full
+    disk instead of failing cleanly): the datasets' size twice over (NetCDF and the CSV tables)."""
+    import shutil
+
+    need = 2 * sum(int(ds.nbytes) for ds in datasets) + (1 << 20)
+    folder = Path(target)
+    while not folder.exists() and folder != folder.parent:
+        folder = folder.parent
+    try:
+        free = shutil.disk_usage(folder).free
+    except OSError:
+        return
+    if need > free:
+        mb = lambda b: f"{b / 1e6:,.0f}".replace(",", " ")  # noqa: E731
+        raise InputError([Problem(str(target), None, f"resultatet behöver ungefär {mb(need)} MB men disken har bara "
+                                                     f"{mb(free)} MB ledigt; frigör utrymme eller välj en annan katalog "
+                                                     "med --ut")])
+
+
 def out_dir_for(out: Path | None, label: str) -> Path:
     """--out as given, or outputs/<what ran> under the working directory."""
     return out if out is not None else Path("outputs") / label
