@@ -51,6 +51,7 @@ class Scenario:
     source: str
     changes: dict[str, dict[str, Any]]
     parents: list[Scenario] = field(default_factory=list)
+    locate: Any = None  # Problem -> Problem at its workbook cell (a scenario workbook), else None
 
     def chain(self) -> list[Scenario]:
         """This scenario's baseline chain, oldest first, ending with itself."""
@@ -87,7 +88,24 @@ def read_scenario(path: Path, problems: Problems, _seen: tuple[str, ...] = ()) -
     if not path.is_file():
         problems.error(path, None, _missing_file_hint(path) if not path.exists() else "är ingen fil")
         return None
-    data = read_yaml(path, problems)
+    locate = None
+    if path.suffix.lower() in (".xlsx", ".xlsm"):
+        from flerarsprognos.io.excel_antaganden import read_scenario_workbook
+
+        data, locate = read_scenario_workbook(path, problems)
+        found, problems = problems, Problems()  # the header's problems are re-addressed to their cells
+    else:
+        data = read_yaml(path, problems)
+    scen = _scenario_from(path, data, problems, _seen)
+    if locate is not None:
+        found.items.extend(locate(p) for p in problems.items)
+        if scen is not None:
+            scen.locate = locate
+    return scen
+
+
+def _scenario_from(path: Path, data, problems: Problems, _seen: tuple[str, ...]) -> Scenario | None:
+    """A scenario from its file's raw structure (YAML or workbook alike), every problem reported."""
     if data is None:
         return None
     if not isinstance(data, dict):
@@ -244,12 +262,15 @@ def apply_scenarios(base: AssumptionSet, scenarios: list[Scenario], problems: Pr
     out.title = " + ".join(s.title for s in scenarios)
     for scen in chain:
         out.scenario_files.append(scen.path)
+        found = Problems() if scen.locate else problems
         for key, change in scen.changes.items():
             if key not in SPECS:
-                problems.error(scen.path, key, f"okänd nyckel: finns inte bland antagandena.{suggest(key)}")
+                found.error(scen.path, key, f"okänd nyckel: finns inte bland antagandena.{suggest(key)}")
                 continue
             if not isinstance(change, dict):
-                problems.error(scen.path, key, "ska vara en tabell med enhet och forskjutning/varden/varde")
+                found.error(scen.path, key, "ska vara en tabell med enhet och forskjutning/varden/varde")
                 continue
-            _shift_or_set(out, scen, key, change, problems)
+            _shift_or_set(out, scen, key, change, found)
+        if scen.locate:
+            problems.items.extend(scen.locate(p) for p in found.items)
     return out
