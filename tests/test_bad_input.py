@@ -493,3 +493,19 @@ def test_too_little_disk_space_is_refused_before_writing(tmp_path, monkeypatch):
     res = run_cli("run", "--tyst", "--ut", str(out))
     assert_bad_input(res, out)
     assert "disken har bara" in res.output
+
+
+def test_a_killed_runs_temporaries_are_cleaned_by_the_next_run(tmp_path):
+    import os
+    import time
+
+    out = tmp_path / "ut"
+    out.mkdir()
+    stale, fresh = out / ".resultat.nc.abc123.tmp", out / ".balanskrav.csv.def456.tmp"
+    stale.write_bytes(b"half")
+    fresh.write_bytes(b"half")
+    old = time.time() - 2 * 3600
+    os.utime(stale, (old, old))
+    assert run_cli("run", "--tyst", "--ut", str(out)).exit_code == 0
+    assert not stale.exists()
+    assert fresh.exists()  # perhaps another run's, still being written

@@ -11,7 +11,7 @@ from flerarsprognos.cli import app
 from flerarsprognos.cli.common import (
     AssumptionsOption,
     QuietOption,
-    check_disk_space,
+    prepare_output,
     command_line,
     console,
     count,
@@ -107,7 +107,7 @@ def sweep_command(
     ds.attrs.update(provenance(base.digest, [str(p) for p in aset.scenario_files] + [str(spec_file)], command_line()))
     ds.attrs.update(titel=spec.title, baslinje=aset.name)
     target = out_dir_for(out, f"svep_{Path(spec_file).stem}")
-    check_disk_space(target, ds)
+    prepare_output(target, ds)
     files = {"svep.nc": netcdf(ds), "experiment.csv": table_csv(sw.experiment_table(experiment, spec))}
     if experiment.n * ds.sizes["year"] <= LONG_CSV_MAX_ROWS:  # beyond that the NetCDF is the table
         files["svep.csv"] = table_csv(sw.long_table(ds))
@@ -144,6 +144,7 @@ def sensitivity_command(
     res = sensitivity(baseline_params(aset, base))
     res.attrs.update(provenance(base.digest, [str(p) for p in aset.scenario_files], command_line()))
     target = out_dir_for(out, f"kanslighet_{aset.name.replace('+', '_')}")
+    prepare_output(target, res)
     written = write_all(target, {"kanslighet.csv": table_csv(sensitivity_table(res, aset.name)),
                                  "kanslighet.nc": netcdf(res)})
     if not quiet:
@@ -209,7 +210,7 @@ def montecarlo_command(
     res.attrs.update(provenance(base.digest, [str(p) for p in aset.scenario_files] + [str(path)], command_line()))
     res.attrs.update(seed=seed, scenario=aset.name)
     target = out_dir_for(out, f"montecarlo_{aset.name.replace('+', '_')}")
-    check_disk_space(target, res)
+    prepare_output(target, res)
     written = write_all(target, {"montecarlo.nc": netcdf(res), "montecarlo.csv": table_csv(mc_long_table(res, aset.name))})
     if not quiet:
         for t in mc_tables(res, aset.name):
@@ -248,6 +249,7 @@ def sobol_command(
     res = sobol(params, unc, n, seed)
     res.attrs.update(provenance(base.digest, [str(p) for p in aset.scenario_files] + [str(path)], command_line()))
     target = out_dir_for(out, f"sobol_{aset.name.replace('+', '_')}")
+    prepare_output(target, res)
     written = write_all(target, {"sobol.nc": netcdf(res), "sobol.csv": table_csv(sobol_long_table(res, aset.name))})
     if not quiet:
         console.print(sobol_table(res, aset.name))
@@ -296,6 +298,7 @@ def goalseek_command(
     res = goalseek(outcome.params, goal, lever)
     res.attrs.update(provenance(outcome.base.digest, outcome.scenario_files, command_line()))
     target = out_dir_for(out, f"malsokning_{goal}_{lever}")
+    prepare_output(target, res)
     written = write_all(target, {"malsokning.csv": table_csv(goalseek_table(res)), "malsokning.nc": netcdf(res)})
     if not quiet:
         for s in res["scenario"].values:

@@ -156,6 +156,26 @@ ScenarioArgs = typer.Argument(
          "'a+b' lägger ihop två i ett scenario. Utan argument: bara basalternativet.", show_default=False)
 
 
+STALE_TEMPORARY_SECONDS = 3600
+
+
+def prepare_output(target: Path, *datasets) -> None:
+    """Before writing into ``target``: refuse a write that will not fit on the disk, and remove the
+    hidden temporary files (``.namn.xxxx.tmp``) that a killed run left there over an hour ago."""
+    check_disk_space(target, *datasets)
+    import time
+
+    folder = Path(target)
+    if not folder.is_dir():
+        return
+    for tmp in folder.glob(".*.tmp"):
+        try:
+            if tmp.is_file() and time.time() - tmp.stat().st_mtime > STALE_TEMPORARY_SECONDS:
+                tmp.unlink()
+        except OSError:
+            pass
+
+
 def check_disk_space(target: Path, *datasets) -> None:
     """Refuse up front a write that will not fit on the disk (the NetCDF writer may crash on a full
     disk instead of failing cleanly): the datasets' size twice over (NetCDF and the CSV tables)."""

@@ -10,7 +10,7 @@ from flerarsprognos.cli import app
 from flerarsprognos.cli.common import (
     AssumptionsOption,
     QuietOption,
-    check_disk_space,
+    prepare_output,
     ScenarioArgs,
     command_line,
     console,
@@ -49,7 +49,7 @@ def run_command(
     # 'a+b' (one combined scenario) keeps its '+', so `run a+b` and `run a b` never share a folder.
     target = out_dir_for(out, "_".join(s.name for s in outcome.sets))
     refuse_output_inside_inputs(target, assumptions)
-    check_disk_space(target, res)
+    prepare_output(target, res)
     written = write_all(target, {
         "resultatrakning.csv": table_csv(results.resultatrakning(res)),
         "balanskrav.csv": table_csv(results.balanskrav(res)),
