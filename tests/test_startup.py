@@ -25,6 +25,11 @@ def test_help_imports_no_scientific_library(tmp_path):
     assert not loaded & {"numpy", "pandas", "xarray", "dask", "distributed", "scipy", "matplotlib", "openpyxl"}
 
 
+def test_check_imports_neither_the_model_nor_xarray(tmp_path):
+    loaded = modules_after(["check", "hogre_loner"], tmp_path)
+    assert not loaded & {"xarray", "pandas", "dask", "scipy", "matplotlib"}, loaded
+
+
 def test_run_imports_neither_dask_nor_scipy_nor_matplotlib(tmp_path):
     loaded = modules_after(["run", "-q", "--ut", "ut"], tmp_path)
     assert (tmp_path / "ut" / "resultat.nc").is_file()

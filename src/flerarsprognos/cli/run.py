@@ -101,8 +101,8 @@ def check_command(
                                       show_default=False),
     assumptions: Path = AssumptionsOption,
 ):
+    from flerarsprognos.io.scenarios import load_sets  # not the runner: check needs no model
     from flerarsprognos.problems import Problems
-    from flerarsprognos.runner import load_sets
 
     problems = Problems()
     base, sets = load_sets(assumptions, list(files or []), problems)

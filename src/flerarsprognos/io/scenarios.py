@@ -274,3 +274,26 @@ def apply_scenarios(base: AssumptionSet, scenarios: list[Scenario], problems: Pr
         if scen.locate:
             problems.items.extend(scen.locate(p) for p in found.items)
     return out
+
+
+def load_sets(assumptions: Path | None, scenario_args: list[str], problems: Problems) -> tuple[AssumptionSet, list[AssumptionSet]]:
+    """The assumption set (``bas``) and one set per scenario argument (a file, a shipped name, or
+    ``a+b``), validated; InputError with every problem found. Imports nothing of the model."""
+    from flerarsprognos.io.assumptions import load_assumptions
+    from flerarsprognos.paths import default_assumptions_dir, resolve_scenario
+
+    base = load_assumptions(assumptions or default_assumptions_dir(), problems)
+    sets = [base]
+    names = {"bas"}
+    for arg in scenario_args:
+        scenarios = read_scenario_arg(resolve_scenario(arg), problems)
+        if not scenarios:
+            continue
+        aset = apply_scenarios(base, scenarios, problems)
+        if aset.name in names:
+            problems.error(arg, None, f"scenariot '{aset.name}' finns redan i körningen")
+            continue
+        names.add(aset.name)
+        sets.append(aset)
+    problems.raise_if_errors()
+    return base, sets
