@@ -303,19 +303,12 @@ def _read_sheet(ws, token: str, problems: Problems) -> tuple[dict | None, _Sheet
 
 def read_workbook(path: Path, problems: Problems) -> RawSet:
     """A workbook written by :func:`write_workbook` (and edited) as the YAML reader's raw structure."""
-    import zipfile
-
     path = Path(path)
     if not path.is_file():
         problems.error(path, None, "arbetsboken finns inte")
         problems.raise_if_errors()
-    try:
-        import openpyxl
-
-        wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, ValueError, OSError, TypeError) as exc:
-        problems.error(path, None, f"kan inte läsa arbetsboken (ingen giltig .xlsx-fil: {type(exc).__name__})")
-        problems.raise_if_errors()
+    wb = open_workbook(path, problems)
+    problems.raise_if_errors()
     parts: list[RawPart] = []
     sheets: dict[str, _Sheet] = {}
     try:
@@ -457,15 +450,22 @@ def read_scenario_workbook(path: Path, problems: Problems):
     return data, lambda p: _locate_scenario(p, str(path), token, sheet)
 
 
-def _sheet_rows(path: Path, name: str, problems: Problems) -> list[tuple] | None:
+def open_workbook(path: Path, problems: Problems):
+    """The workbook (read-only, cached values), or None with the problem reported."""
     import zipfile
 
     try:
         import openpyxl
 
-        wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
+        return openpyxl.load_workbook(path, read_only=True, data_only=True)
     except (zipfile.BadZipFile, KeyError, ValueError, OSError, TypeError) as exc:
         problems.error(path, None, f"kan inte läsa arbetsboken (ingen giltig .xlsx-fil: {type(exc).__name__})")
+        return None
+
+
+def _sheet_rows(path: Path, name: str, problems: Problems) -> list[tuple] | None:
+    wb = open_workbook(path, problems)
+    if wb is None:
         return None
     try:
         if name not in wb.sheetnames:
