@@ -271,6 +271,30 @@ def _mc(unc_text, *extra, command="montecarlo"):
     return build
 
 
+def _workbook_case(cells: dict):
+    """The default assumptions as a workbook with {(sheet, key, year or heading): value} typed in
+    (key None: a new heading in the header row)."""
+    def build(tmp, a):
+        import openpyxl
+
+        from flerarsprognos.io.excel_antaganden import HEADER_ROW, write_workbook
+
+        book = tmp / "antaganden.xlsx"
+        write_workbook(a, book)
+        wb = openpyxl.load_workbook(book)
+        for (sheet, key, heading), value in cells.items():
+            ws = wb[sheet]
+            header = [c.value for c in ws[HEADER_ROW]]
+            if key is None:
+                ws.cell(row=HEADER_ROW, column=len(header) + 1, value=heading)
+                continue
+            row = next(r[0].row for r in ws.iter_rows(min_row=HEADER_ROW + 1) if r[0].value == key)
+            ws.cell(row=row, column=header.index(heading) + 1, value=value)
+        wb.save(book)
+        return ["check", "--antaganden", str(book)]
+    return build
+
+
 def _replace(file, old, new):
     return lambda a: edit(a / file, old, new)
 
@@ -323,7 +347,19 @@ CASES = {
                                    ["invanare [år 2024]", "text ('många')"]),
     "antaganden: markup i nyckeln": (_assumption_case(_replace("makro.yaml", "  kpi:", "  kpi[/red]:")),
                                      ["makro.yaml", "kpi[/red]", "okänd nyckel"]),
+    # assumptions as a workbook (more in tests/test_excel_antaganden.py)
+    "antaganden i Excel: ingen arbetsbok": (lambda tmp, a: [(tmp / "a.xlsx").write_bytes(b"\x00PK junk"),
+                                                             "check", "--antaganden", str(tmp / "a.xlsx")][1:],
+                                            ["a.xlsx", "kan inte läsa arbetsboken"]),
+    "antaganden i Excel: text och NaN i celler": (_workbook_case({("makro", "kpi", 2024): "hög",
+                                                                  ("region", "invanare", 2024): float("nan")}),
+                                                  ["makro!", "kpi [år 2024]", "text ('hög')", "region!",
+                                                   "invanare [år 2024]"]),
+    "antaganden i Excel: årtal 20266 i rubriken": (_workbook_case({("makro", None, 20266): None}),
+                                                   ["makro!", "okänd kolumnrubrik '20266'"]),
     # scenarios
+    "scenario: trasig arbetsbok": (_file_case("check", "s.xlsx", b"PK\x03\x04 trasig"),
+                                   ["s.xlsx", "kan inte läsa arbetsboken"]),
     "scenario: baslinje med sökväg": (_file_case("check", "s.yaml", SCENARIO_HEAD + "baslinje: ../hogre_loner\n"
                                                  "andringar:\n  kpi: {enhet: procent, forskjutning: 1}\n"),
                                       ["s.yaml", "baslinje", "inget scenarionamn"]),

@@ -341,7 +341,15 @@ def locate(p: Problem, sheets: dict[str, _Sheet]) -> Problem:
     if row is None:
         return p
     col = _column_for(p, part, sheet, key)
-    return Problem(f"{p.file}!{column_letter(col)}{row}", p.key, p.message, p.year, p.severity)
+    return Problem(f"{p.file}!{column_letter(col)}{row}", p.key, in_workbook_terms(p.message), p.year, p.severity)
+
+
+def in_workbook_terms(message: str) -> str:
+    """The YAML reader's hints said as the workbook does it (units are locked there)."""
+    import re
+
+    message = message.replace("(eller ange 'forlangning: senaste')", "(eller skriv senaste i kolumnen Förlängning)")
+    return re.sub(r" eller ange 'enhet: \w+'", "", message)
 
 
 def _column_for(p: Problem, part: str, sheet: _Sheet, key: str) -> int:
