@@ -50,6 +50,7 @@ def main() -> None:
     from flerarsprognos.analysis.evaluate import (
         DEFAULT_CHUNK,
         DEFAULT_OUTCOMES,
+        enable_memory_reuse,
         evaluate,
     )
     from flerarsprognos.analysis.factors import (
@@ -62,6 +63,8 @@ def main() -> None:
     from flerarsprognos.model.engine import project
     from flerarsprognos.problems import Problems
     from flerarsprognos.runner import load_sets
+
+    enable_memory_reuse()  # as the CLI's sweep and montecarlo do (opt-in, not on import)
 
     if args.chunk is None:
         args.chunk = MC_CHUNK if args.summary else DEFAULT_CHUNK

@@ -271,6 +271,30 @@ def _mc(unc_text, *extra, command="montecarlo"):
     return build
 
 
+def _workbook_case(cells: dict):
+    """The default assumptions as a workbook with {(sheet, key, year or heading): value} typed in
+    (key None: a new heading in the header row)."""
+    def build(tmp, a):
+        import openpyxl
+
+        from flerarsprognos.io.excel_antaganden import HEADER_ROW, write_workbook
+
+        book = tmp / "antaganden.xlsx"
+        write_workbook(a, book)
+        wb = openpyxl.load_workbook(book)
+        for (sheet, key, heading), value in cells.items():
+            ws = wb[sheet]
+            header = [c.value for c in ws[HEADER_ROW]]
+            if key is None:
+                ws.cell(row=HEADER_ROW, column=len(header) + 1, value=heading)
+                continue
+            row = next(r[0].row for r in ws.iter_rows(min_row=HEADER_ROW + 1) if r[0].value == key)
+            ws.cell(row=row, column=header.index(heading) + 1, value=value)
+        wb.save(book)
+        return ["check", "--antaganden", str(book)]
+    return build
+
+
 def _replace(file, old, new):
     return lambda a: edit(a / file, old, new)
 
@@ -323,7 +347,19 @@ CASES = {
                                    ["invanare [år 2024]", "text ('många')"]),
     "antaganden: markup i nyckeln": (_assumption_case(_replace("makro.yaml", "  kpi:", "  kpi[/red]:")),
                                      ["makro.yaml", "kpi[/red]", "okänd nyckel"]),
+    # assumptions as a workbook (more in tests/test_excel_antaganden.py)
+    "antaganden i Excel: ingen arbetsbok": (lambda tmp, a: [(tmp / "a.xlsx").write_bytes(b"\x00PK junk"),
+                                                             "check", "--antaganden", str(tmp / "a.xlsx")][1:],
+                                            ["a.xlsx", "kan inte läsa arbetsboken"]),
+    "antaganden i Excel: text och NaN i celler": (_workbook_case({("makro", "kpi", 2024): "hög",
+                                                                  ("region", "invanare", 2024): float("nan")}),
+                                                  ["makro!", "kpi [år 2024]", "text ('hög')", "region!",
+                                                   "invanare [år 2024]"]),
+    "antaganden i Excel: årtal 20266 i rubriken": (_workbook_case({("makro", None, 20266): None}),
+                                                   ["makro!", "okänd kolumnrubrik '20266'"]),
     # scenarios
+    "scenario: trasig arbetsbok": (_file_case("check", "s.xlsx", b"PK\x03\x04 trasig"),
+                                   ["s.xlsx", "kan inte läsa arbetsboken"]),
     "scenario: baslinje med sökväg": (_file_case("check", "s.yaml", SCENARIO_HEAD + "baslinje: ../hogre_loner\n"
                                                  "andringar:\n  kpi: {enhet: procent, forskjutning: 1}\n"),
                                       ["s.yaml", "baslinje", "inget scenarionamn"]),
@@ -346,6 +382,8 @@ CASES = {
                               ["a.yaml", "kpi", "20266"]),
     "scenario: aliasbomb i titel": (_file_case("check", "b.yaml", BOMB.replace("g: &g", "titel: &g")),
                                     ["b.yaml", "aliasbomb"]),
+    "scenario: en svepfil som scenario": (lambda tmp, a: ["check", "svep_inflation_lon"],
+                                          ["svep_inflation_lon.yaml", "typen 'svep'", "flerarsprognos sweep"]),
     "scenario: finns inte": (lambda tmp, a: ["check", str(tmp / "saknas.yaml")],
                              ["saknas.yaml", "finns inte", "hogre_loner"]),
     # sweep specs
@@ -479,3 +517,31 @@ def test_check_of_a_shipped_scenario_by_its_path_from_anywhere(tmp_path, monkeyp
     res = run_cli("check", "scenarios/hogre_loner.yaml")
     assert res.exit_code == 0, res.output
     assert "1 scenario " in res.output and "1 scenarier" not in res.output
+
+
+def test_too_little_disk_space_is_refused_before_writing(tmp_path, monkeypatch):
+    import shutil
+    from collections import namedtuple
+
+    usage = namedtuple("usage", "total used free")
+    monkeypatch.setattr(shutil, "disk_usage", lambda p: usage(10**9, 10**9 - 1000, 1000))
+    out = tmp_path / "ut"
+    res = run_cli("run", "--tyst", "--ut", str(out))
+    assert_bad_input(res, out)
+    assert "disken har bara" in res.output
+
+
+def test_a_killed_runs_temporaries_are_cleaned_by_the_next_run(tmp_path):
+    import os
+    import time
+
+    out = tmp_path / "ut"
+    out.mkdir()
+    stale, fresh = out / ".resultat.nc.abc123.tmp", out / ".balanskrav.csv.def456.tmp"
+    stale.write_bytes(b"half")
+    fresh.write_bytes(b"half")
+    old = time.time() - 2 * 3600
+    os.utime(stale, (old, old))
+    assert run_cli("run", "--tyst", "--ut", str(out)).exit_code == 0
+    assert not stale.exists()
+    assert fresh.exists()  # perhaps another run's, still being written

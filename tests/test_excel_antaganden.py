@@ -160,3 +160,31 @@ def test_every_command_with_antaganden_reads_the_workbook(workbook, tmp_path):
 def test_excel_refuses_to_replace_its_source(tmp_path, workbook):
     res = runner.invoke(app, ["antaganden", "--antaganden", str(workbook), "--excel", str(workbook)])
     assert res.exit_code == 2 and "ersätta antagandena" in res.output
+
+
+def test_scenario_workbook_round_trip_and_cells(tmp_path):
+    book = tmp_path / "hogre_inflation.xlsx"  # the scenario's name is the file's name
+    res = runner.invoke(app, ["antaganden", "--scenario", "hogre_inflation", "--excel", str(book)])
+    assert res.exit_code == 0, res.output
+    yaml_run = runner.invoke(app, ["run", "hogre_inflation", "--tyst", "--ut", str(tmp_path / "yaml")])
+    excel_run = runner.invoke(app, ["run", str(book), "--tyst", "--ut", str(tmp_path / "excel")])
+    assert yaml_run.exit_code == 0 and excel_run.exit_code == 0, excel_run.output
+    for f in sorted((tmp_path / "yaml").glob("*.csv")):
+        assert f.read_bytes() == (tmp_path / "excel" / f.name).read_bytes(), f.name
+
+    wb = openpyxl.load_workbook(book)
+    ws = wb["scenario"]
+    header = [c.value for c in ws[6]]
+    kpi_2024 = ws.cell(row=7, column=header.index(2024) + 1).coordinate
+    ws[kpi_2024] = "två"
+    ws["B8"] = "kr"
+    ws.append(["okand", "procent", "forskjutning", 1])
+    bad = tmp_path / "fel.xlsx"
+    wb.save(bad)
+    out = tmp_path / "ut"
+    res = runner.invoke(app, ["run", str(bad), "--ut", str(out)])
+    assert res.exit_code == 2 and not out.exists(), res.output
+    text = res.output
+    assert f"scenario!{kpi_2024}: kpi [år 2024]: text ('två')" in text
+    assert "scenario!B8: prisbasbelopp_forandring: enhet" in text
+    assert "scenario!A9: okand: okänd nyckel" in text

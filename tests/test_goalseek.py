@@ -58,9 +58,9 @@ def test_balanskrav_is_met_by_the_rur_in_the_plan_years(two):
 
 
 @pytest.mark.parametrize("args,key", [
-    (["--goal", "soliditet"], "goal"),
-    (["--lever", "satsningar"], "lever"),
-    (["--goal", "x", "--lever", "y"], "lever"),
+    (["--mal", "soliditet"], "--mal"),
+    (["--styrmedel", "satsningar"], "--styrmedel"),
+    (["--goal", "x", "--lever", "y"], "--styrmedel"),  # the old spellings still work
 ])
 def test_unknown_goal_or_lever_exit_2_nothing_written(tmp_path, args, key):
     out = tmp_path / "ut"

@@ -146,3 +146,14 @@ def test_unknown_file_type_is_bad_input(tmp_path):
     read_uncertainties(p, base, problems)
     with pytest.raises(InputError, match="typ"):
         problems.raise_if_errors()
+
+
+def test_sobol_confidence_intervals_reproducible_and_seed_recorded(setup):
+    _, params, unc = setup
+    a = sobol(params, unc, 64, seed=7, n_resamples=30)
+    b = sobol(params, unc, 64, seed=7, n_resamples=30)
+    c = sobol(params, unc, 64, seed=8, n_resamples=30)
+    for var in ("forsta_ordningen_lag", "forsta_ordningen_hog", "total_lag", "total_hog"):
+        np.testing.assert_array_equal(a[var].values, b[var].values)
+    assert not np.array_equal(np.nan_to_num(a["total_hog"].values), np.nan_to_num(c["total_hog"].values))
+    assert a.attrs["seed"] == 7 and a.attrs["bootstrap_seed"] == 8

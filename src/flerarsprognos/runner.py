@@ -33,21 +33,11 @@ class Run:
 
 
 def load_sets(assumptions: Path | None, scenario_args: list[str], problems: Problems) -> tuple[AssumptionSet, list[AssumptionSet]]:
-    base = load_assumptions(assumptions or default_assumptions_dir(), problems)
-    sets = [base]
-    names = {"bas"}
-    for arg in scenario_args:
-        scenarios = read_scenario_arg(resolve_scenario(arg), problems)
-        if not scenarios:
-            continue
-        aset = apply_scenarios(base, scenarios, problems)
-        if aset.name in names:
-            problems.error(arg, None, f"scenariot '{aset.name}' finns redan i körningen")
-            continue
-        names.add(aset.name)
-        sets.append(aset)
-    problems.raise_if_errors()
-    return base, sets
+    """``bas`` and one assumption set per scenario argument (see :func:`flerarsprognos.io.scenarios.load_sets`,
+    which reads them without importing the model, for ``check``)."""
+    from flerarsprognos.io.scenarios import load_sets as read_sets
+
+    return read_sets(assumptions, scenario_args, problems)
 
 
 def run_sets(base: AssumptionSet, sets: list[AssumptionSet] | None = None,

@@ -132,6 +132,7 @@ def goalseek_table(res: xr.Dataset):
 
 
 def goalseek_rich(res: xr.Dataset, scenario: str):
+    from rich.markup import escape
     from rich.table import Table
 
     from flerarsprognos.output import fmt
@@ -141,7 +142,7 @@ def goalseek_rich(res: xr.Dataset, scenario: str):
     unit = "mnkr" if lever == "effektivisering" else "öre"
     goal_text = {"balanskrav": "balanskravet", "nettokostnadsandel": "nettokostnadsandelen",
                  "resultatmal": "resultatmålet"}[goal]
-    t = Table(title=f"Målsökning – {scenario}: {lever} ({unit}) så att {goal_text} nås med likhet",
+    t = Table(title=f"Målsökning – {escape(scenario)}: {lever} ({unit}) så att {goal_text} nås med likhet",
               title_justify="left", header_style="bold", show_edge=False)
     t.add_column("", overflow="fold", min_width=28)
     for y in res["year"].values:

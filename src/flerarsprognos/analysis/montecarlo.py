@@ -126,8 +126,18 @@ def read_uncertainties(path: Path, aset: AssumptionSet, problems: Problems) -> U
         factors.append(f)
         sds.append(float(f.canonical(sd)))
     names = [f.name for f in factors]
-    corr = np.eye(len(factors))
-    raw_corr = data.get("korrelationer", {}) or {}
+    corr = _correlations(data.get("korrelationer", {}) or {}, names, file, problems)
+    if len(factors) == len(raw) and not problems.errors:
+        eig = np.linalg.eigvalsh(corr)
+        if eig.min() <= 1e-10:
+            problems.error(file, "korrelationer", f"korrelationerna bildar ingen giltig (positivt definit) matris; "
+                                                  f"minsta egenvärde {eig.min():.3g}")
+    return Uncertainties(path, factors, np.asarray(sds), corr, float(rho), int(first), str(data.get("titel", "")))
+
+
+def _correlations(raw_corr: object, names: list[str], file: str, problems: Problems) -> np.ndarray:
+    """The correlation matrix from ``korrelationer: {a: {b: r}}``; each bad entry reported."""
+    corr = np.eye(len(names))
     if not isinstance(raw_corr, dict):
         problems.error(file, "korrelationer", "ska vara en tabell {a: {b: korrelation}}")
         raw_corr = {}
@@ -157,12 +167,7 @@ def read_uncertainties(path: Path, aset: AssumptionSet, problems: Problems) -> U
                 continue
             seen[pair] = r
             corr[i, j] = corr[j, i] = r
-    if len(factors) == len(raw) and not problems.errors:
-        eig = np.linalg.eigvalsh(corr)
-        if eig.min() <= 1e-10:
-            problems.error(file, "korrelationer", f"korrelationerna bildar ingen giltig (positivt definit) matris; "
-                                                  f"minsta egenvärde {eig.min():.3g}")
-    return Uncertainties(path, factors, np.asarray(sds), corr, float(rho), int(first), str(data.get("titel", "")))
+    return corr
 
 
 def draws(unc: Uncertainties, n: int, seed: int, n_years: int, first_index: int,
@@ -347,6 +352,7 @@ def mc_long_table(res: xr.Dataset, scenario: str):
 
 
 def mc_tables(res: xr.Dataset, scenario: str):
+    from rich.markup import escape
     from rich.table import Table
 
     from flerarsprognos.output import fmt
@@ -355,7 +361,9 @@ def mc_tables(res: xr.Dataset, scenario: str):
     out = []
     for o in res["utfall"].values:
         o = str(o)
-        t = Table(title=f"Monte Carlo – {scenario}: {OUTCOME_LABELS[o]} ({res.attrs['antal_dragningar']} dragningar)",
+        n = int(res.attrs["antal_dragningar"])
+        t = Table(title=f"Monte Carlo – {escape(scenario)}: {OUTCOME_LABELS[o]} "
+                        f"({fmt.mnkr(n)} {'dragning' if n == 1 else 'dragningar'})",
                   title_justify="left", header_style="bold", show_edge=False)
         t.add_column("Percentil", overflow="fold")
         for y in years:
@@ -365,7 +373,7 @@ def mc_tables(res: xr.Dataset, scenario: str):
             cells = [fmt.procent(x) if o == "nettokostnadsandel" else fmt.mnkr(x) for x in v]
             t.add_row(f"{int(p)} %", *cells)
         out.append(t)
-    t = Table(title=f"Sannolikheter – {scenario}", title_justify="left", header_style="bold", show_edge=False)
+    t = Table(title=f"Sannolikheter – {escape(scenario)}", title_justify="left", header_style="bold", show_edge=False)
     t.add_column("Händelse", overflow="fold")
     for y in years:
         t.add_column(str(int(y)), justify="right", no_wrap=True)
@@ -382,13 +390,14 @@ def sobol_long_table(res: xr.Dataset, scenario: str):
 
 
 def sobol_table(res: xr.Dataset, scenario: str):
+    from rich.markup import escape
     from rich.table import Table
 
     from flerarsprognos.output import fmt
 
     years = res["year"].values
-    t = Table(title=f"Sobolindex – {scenario}: årets resultat, första ordningen / totalt "
-                    f"({res.attrs['n_basprov']} basprov; konfidensintervall i sobol.csv; osäkerheterna "
+    t = Table(title=f"Sobolindex – {escape(scenario)}: årets resultat, första ordningen / totalt "
+                    f"({fmt.mnkr(res.attrs['n_basprov'])} basprov; konfidensintervall i sobol.csv; osäkerheterna "
                     "antas oberoende, utan korrelationer)",
               title_justify="left", header_style="bold", show_edge=False)
     t.add_column("Osäkerhet", no_wrap=True)
@@ -401,5 +410,5 @@ def sobol_table(res: xr.Dataset, scenario: str):
             s1, st = float(r["forsta_ordningen"][i]), float(r["total"][i])
             cells.append("–" if np.isnan(st) else f"{fmt.mnkr(s1, 2)} / {fmt.mnkr(st, 2)}")
         label = str(r["etikett"].values) if "etikett" in r.coords else str(u)
-        t.add_row(label, *cells)
+        t.add_row(escape(label), *cells)
     return t

@@ -106,12 +106,13 @@ def sensitivity_table(result: xr.Dataset, scenario: str = "bas") -> pd.DataFrame
 
 
 def rich_table(result: xr.Dataset, post: str, scenario: str):
+    from rich.markup import escape
     from rich.table import Table
 
     from flerarsprognos.output import fmt
 
     title = {"arets_resultat": "årets resultat", "balanskravsresultat": "balanskravsresultatet"}[post]
-    t = Table(title=f"Känslighetsanalys – {scenario}: effekt på {title}, mnkr", title_justify="left",
+    t = Table(title=f"Känslighetsanalys – {escape(scenario)}: effekt på {title}, mnkr", title_justify="left",
               header_style="bold", show_edge=False)
     t.add_column("Antagande", overflow="fold", min_width=24)
     t.add_column("Förändring", no_wrap=True)

@@ -185,6 +185,7 @@ def goal_marks(ds: xr.Dataset, sel: dict) -> str:
 
 def grid_table(ds: xr.Dataset, spec: SweepSpec):
     """Rows = first axis, columns = second, cells = the outcome in the chosen year and goals met."""
+    from rich.markup import escape
     from rich.table import Table
 
     from flerarsprognos.output import fmt
@@ -194,15 +195,15 @@ def grid_table(ds: xr.Dataset, spec: SweepSpec):
     outcome = spec.table_outcome
     row_axis = next(a for a in spec.axes if a.factor.name == rows)
     fixed = {a.factor.name: a.values[0] for a in spec.axes if a.factor.name not in (rows, cols)}
-    title = f"{OUTCOMES[outcome]} {year}: {spec.title}"
+    title = f"{OUTCOMES[outcome]} {year}: {escape(spec.title)}"
     if fixed:
-        title += " (" + ", ".join(f"{k} = {fmt.mnkr(v, 2)}" for k, v in fixed.items()) + ")"
+        title += " (" + ", ".join(f"{escape(k)} = {fmt.mnkr(v, 2)}" for k, v in fixed.items()) + ")"
     t = Table(title=title, title_justify="left", header_style="bold", show_edge=False)
-    t.add_column(f"{row_axis.factor.label} ↓ / " + (next(a for a in spec.axes if a.factor.name == cols).factor.label
-                                                   + " →" if cols else ""), overflow="fold")
+    t.add_column(escape(f"{row_axis.factor.label} ↓ / " + (next(a for a in spec.axes if a.factor.name == cols)
+                                                          .factor.label + " →" if cols else "")), overflow="fold")
     col_values = ds[cols].values if cols else [None]
     for c in col_values:
-        t.add_column(_axis_value_text(spec, cols, c) if cols else "", justify="right", no_wrap=True)
+        t.add_column(escape(_axis_value_text(spec, cols, c)) if cols else "", justify="right", no_wrap=True)
     for r in ds[rows].values:
         cells = []
         for c in col_values:
@@ -214,7 +215,7 @@ def grid_table(ds: xr.Dataset, spec: SweepSpec):
             marks = goal_marks(ds, sel)
             style = "green" if marks == "BNR" else ("yellow" if "B" in marks else "red")
             cells.append(f"[{style}]{text} {marks or '–'}[/{style}]")
-        t.add_row(_axis_value_text(spec, rows, r), *cells)
+        t.add_row(escape(_axis_value_text(spec, rows, r)), *cells)
     t.caption = ("Mål som nås: B = balanskravet (efter användning av RUR), N = nettokostnadsandel högst målet, "
                  "R = resultatmålet; "
                  "– = inget av dem. Skift mot planens antaganden.")

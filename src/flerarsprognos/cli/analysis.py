@@ -11,10 +11,12 @@ from flerarsprognos.cli import app
 from flerarsprognos.cli.common import (
     AssumptionsOption,
     QuietOption,
+    prepare_output,
     command_line,
     console,
     count,
     handles_bad_input,
+    xarray_without_dask,
     out_dir_for,
     out_option,
     print_problems,
@@ -24,8 +26,8 @@ from flerarsprognos.cli.common import (
 LONG_CSV_MAX_ROWS = 1_000_000
 UncertaintiesOption = typer.Option(
     None, "--osakerheter", "-u", show_default=False, metavar="<fil>",
-    help="Fil med osäkerheternas standardavvikelser och korrelationer (typ: osakerheter). "
-         "Utan flaggan: den medföljande scenarios/osakerheter.yaml.")
+    help="Fil med osäkerheternas standardavvikelser och korrelationer (typ: osakerheter), eller namnet "
+         "på en medföljande fil. Utan flaggan: den medföljande scenarios/osakerheter.yaml.")
 ScenarioArg = typer.Argument(None, show_default=False, metavar="SCENARIO",
                              help="Scenariofil (eller namnet på ett medföljande scenario) att utgå från. "
                                   "Utan argument: basalternativet.")
@@ -85,6 +87,8 @@ def sweep_command(
     from flerarsprognos.output.files import netcdf, provenance, table_csv, write_all
     from flerarsprognos.paths import resolve_scenario
 
+    xarray_without_dask()
+
     if chunk <= 0:
         _bad("--block", "block", f"ska vara ett positivt heltal (är {chunk})")
     spec_file = Path(resolve_scenario(str(spec_file)))  # a shipped sweep by name: svep_inflation_lon
@@ -103,6 +107,7 @@ def sweep_command(
     ds.attrs.update(provenance(base.digest, [str(p) for p in aset.scenario_files] + [str(spec_file)], command_line()))
     ds.attrs.update(titel=spec.title, baslinje=aset.name)
     target = out_dir_for(out, f"svep_{Path(spec_file).stem}")
+    prepare_output(target, ds)
     files = {"svep.nc": netcdf(ds), "experiment.csv": table_csv(sw.experiment_table(experiment, spec))}
     if experiment.n * ds.sizes["year"] <= LONG_CSV_MAX_ROWS:  # beyond that the NetCDF is the table
         files["svep.csv"] = table_csv(sw.long_table(ds))
@@ -130,6 +135,8 @@ def sensitivity_command(
     from flerarsprognos.problems import Problems
     from flerarsprognos.runner import load_sets
 
+    xarray_without_dask()
+
     problems = Problems()
     base, sets = load_sets(assumptions, [scenario] if scenario else [], problems)
     print_problems(problems.warnings)
@@ -137,6 +144,7 @@ def sensitivity_command(
     res = sensitivity(baseline_params(aset, base))
     res.attrs.update(provenance(base.digest, [str(p) for p in aset.scenario_files], command_line()))
     target = out_dir_for(out, f"kanslighet_{aset.name.replace('+', '_')}")
+    prepare_output(target, res)
     written = write_all(target, {"kanslighet.csv": table_csv(sensitivity_table(res, aset.name)),
                                  "kanslighet.nc": netcdf(res)})
     if not quiet:
@@ -148,13 +156,14 @@ def sensitivity_command(
 def _load_uncertainties(assumptions, scenario, file):
     from flerarsprognos.analysis.factors import baseline_params
     from flerarsprognos.analysis.montecarlo import default_uncertainties_file, read_uncertainties
+    from flerarsprognos.paths import resolve_shipped
     from flerarsprognos.problems import Problems
     from flerarsprognos.runner import load_sets
 
     problems = Problems()
     base, sets = load_sets(assumptions, [scenario] if scenario else [], problems)
     aset = sets[-1]
-    path = Path(file) if file else default_uncertainties_file()
+    path = resolve_shipped(str(file)) if file else default_uncertainties_file()  # a shipped file by name too
     unc = read_uncertainties(path, aset, problems)
     problems.raise_if_errors()
     print_problems(problems.warnings)
@@ -182,6 +191,8 @@ def montecarlo_command(
     from flerarsprognos.analysis.montecarlo import MC_OUTCOMES, mc_long_table, mc_tables, montecarlo
     from flerarsprognos.output.files import netcdf, provenance, table_csv, write_all
 
+    xarray_without_dask()
+
     if n <= 0:
         _bad("--n", "n", f"antalet dragningar ska vara ett positivt heltal (är {n})")
     if seed < 0:
@@ -199,6 +210,7 @@ def montecarlo_command(
     res.attrs.update(provenance(base.digest, [str(p) for p in aset.scenario_files] + [str(path)], command_line()))
     res.attrs.update(seed=seed, scenario=aset.name)
     target = out_dir_for(out, f"montecarlo_{aset.name.replace('+', '_')}")
+    prepare_output(target, res)
     written = write_all(target, {"montecarlo.nc": netcdf(res), "montecarlo.csv": table_csv(mc_long_table(res, aset.name))})
     if not quiet:
         for t in mc_tables(res, aset.name):
@@ -224,6 +236,8 @@ def sobol_command(
     from flerarsprognos.analysis.montecarlo import sobol, sobol_long_table, sobol_table
     from flerarsprognos.output.files import netcdf, provenance, table_csv, write_all
 
+    xarray_without_dask()
+
     if n <= 0:
         _bad("--n", "n", f"ska vara ett positivt heltal (är {n})")
     if seed < 0:
@@ -235,6 +249,7 @@ def sobol_command(
     res = sobol(params, unc, n, seed)
     res.attrs.update(provenance(base.digest, [str(p) for p in aset.scenario_files] + [str(path)], command_line()))
     target = out_dir_for(out, f"sobol_{aset.name.replace('+', '_')}")
+    prepare_output(target, res)
     written = write_all(target, {"sobol.nc": netcdf(res), "sobol.csv": table_csv(sobol_long_table(res, aset.name))})
     if not quiet:
         console.print(sobol_table(res, aset.name))
@@ -269,6 +284,8 @@ def goalseek_command(
     from flerarsprognos.problems import InputError, Problem
     from flerarsprognos.runner import run
 
+    xarray_without_dask()
+
     bad = []
     if goal not in GOALS:
         bad.append(Problem("--mal", "mal", f"'{goal}' är inget mål (välj {', '.join(GOALS)})"))
@@ -281,6 +298,7 @@ def goalseek_command(
     res = goalseek(outcome.params, goal, lever)
     res.attrs.update(provenance(outcome.base.digest, outcome.scenario_files, command_line()))
     target = out_dir_for(out, f"malsokning_{goal}_{lever}")
+    prepare_output(target, res)
     written = write_all(target, {"malsokning.csv": table_csv(goalseek_table(res)), "malsokning.nc": netcdf(res)})
     if not quiet:
         for s in res["scenario"].values:

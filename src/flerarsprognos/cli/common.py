@@ -81,6 +81,52 @@ def handles_bad_input(fn: Callable[..., Any] | None = None, *, writes: bool = Tr
     return wrapper
 
 
+def xarray_without_dask() -> None:
+    """Let xarray work without importing dask when nothing uses dask (the CLI's commands call this).
+
+    With dask installed, xarray imports dask, dask.array and distributed (about a second of a
+    one-second ``run``) merely to ask whether an array is a dask array and which dask scheduler
+    is active before a NetCDF write. Until dask has been imported no dask array or scheduler can
+    exist, so the answers are "no" and "none"; once it is imported (``--dask``) xarray asks dask as
+    before. Results are unchanged: only questions whose answer is known are answered early.
+    """
+    from xarray.backends import locks, writers
+    from xarray.namedarray import pycompat
+    from xarray.namedarray import utils as named_utils
+
+    if getattr(locks.get_dask_scheduler, "_without_dask", False):
+        return
+    original_scheduler = locks.get_dask_scheduler
+    original_collection = named_utils.is_dask_collection
+
+    def get_dask_scheduler(get=None, collection=None):
+        return original_scheduler(get, collection) if "dask" in sys.modules else None
+
+    def is_dask_collection(x) -> bool:
+        return original_collection(x) if "dask" in sys.modules else False
+
+    class DaskWhenImported(pycompat.DuckArrayModule):
+        """xarray's record of the dask module, looked up only once dask has been imported."""
+
+        def __init__(self) -> None:
+            self._real = None
+
+        def _get(self):
+            if self._real is None and "dask" in sys.modules:
+                self._real = pycompat.DuckArrayModule("dask")
+            return self._real
+
+        module = property(lambda self: self._get().module if self._get() else None)
+        version = property(lambda self: self._get().version if self._get() else pycompat.Version("0.0.0"))
+        type = property(lambda self: self._get().type if self._get() else ())
+        available = property(lambda self: self._get().available if self._get() else False)
+
+    get_dask_scheduler._without_dask = True
+    locks.get_dask_scheduler = writers.get_dask_scheduler = get_dask_scheduler
+    named_utils.is_dask_collection = is_dask_collection
+    pycompat._cached_duck_array_modules.setdefault("dask", DaskWhenImported())
+
+
 def command_line() -> str:
     return " ".join(["flerarsprognos"] + sys.argv[1:])
 
@@ -108,6 +154,46 @@ ScenarioArgs = typer.Argument(
     None, metavar="SCENARIO",
     help="Scenariofiler (scenarios/x.yaml) eller namn på medföljande scenarier (t.ex. hogre_loner). "
          "'a+b' lägger ihop två i ett scenario. Utan argument: bara basalternativet.", show_default=False)
+
+
+STALE_TEMPORARY_SECONDS = 3600
+
+
+def prepare_output(target: Path, *datasets) -> None:
+    """Before writing into ``target``: refuse a write that will not fit on the disk, and remove the
+    hidden temporary files (``.namn.xxxx.tmp``) that a killed run left there over an hour ago."""
+    check_disk_space(target, *datasets)
+    import time
+
+    folder = Path(target)
+    if not folder.is_dir():
+        return
+    for tmp in folder.glob(".*.tmp"):
+        try:
+            if tmp.is_file() and time.time() - tmp.stat().st_mtime > STALE_TEMPORARY_SECONDS:
+                tmp.unlink()
+        except OSError:
+            pass
+
+
+def check_disk_space(target: Path, *datasets) -> None:
+    """Refuse up front a write that will not fit on the disk (the NetCDF writer may crash on a full
+    disk instead of failing cleanly): the datasets' size twice over (NetCDF and the CSV tables)."""
+    import shutil
+
+    need = 2 * sum(int(ds.nbytes) for ds in datasets) + (1 << 20)
+    folder = Path(target)
+    while not folder.exists() and folder != folder.parent:
+        folder = folder.parent
+    try:
+        free = shutil.disk_usage(folder).free
+    except OSError:
+        return
+    if need > free:
+        mb = lambda b: f"{b / 1e6:,.0f}".replace(",", " ")  # noqa: E731
+        raise InputError([Problem(str(target), None, f"resultatet behöver ungefär {mb(need)} MB men disken har bara "
+                                                     f"{mb(free)} MB ledigt; frigör utrymme eller välj en annan katalog "
+                                                     "med --ut")])
 
 
 def out_dir_for(out: Path | None, label: str) -> Path:

@@ -10,11 +10,13 @@ from flerarsprognos.cli import app
 from flerarsprognos.cli.common import (
     AssumptionsOption,
     QuietOption,
+    prepare_output,
     ScenarioArgs,
     command_line,
     console,
     count,
     handles_bad_input,
+    xarray_without_dask,
     out_dir_for,
     out_option,
     print_problems,
@@ -37,6 +39,8 @@ def run_command(
     from flerarsprognos.output.files import netcdf, provenance, table_csv, write_all
     from flerarsprognos.runner import run
 
+    xarray_without_dask()
+
     outcome = run(assumptions, scenarios or [])
     print_problems(outcome.warnings)
     res = outcome.result
@@ -45,6 +49,7 @@ def run_command(
     # 'a+b' (one combined scenario) keeps its '+', so `run a+b` and `run a b` never share a folder.
     target = out_dir_for(out, "_".join(s.name for s in outcome.sets))
     refuse_output_inside_inputs(target, assumptions)
+    prepare_output(target, res)
     written = write_all(target, {
         "resultatrakning.csv": table_csv(results.resultatrakning(res)),
         "balanskrav.csv": table_csv(results.balanskrav(res)),
@@ -96,8 +101,8 @@ def check_command(
                                       show_default=False),
     assumptions: Path = AssumptionsOption,
 ):
+    from flerarsprognos.io.scenarios import load_sets  # not the runner: check needs no model
     from flerarsprognos.problems import Problems
-    from flerarsprognos.runner import load_sets
 
     problems = Problems()
     base, sets = load_sets(assumptions, list(files or []), problems)
@@ -124,6 +129,25 @@ def _write_assumption_workbook(source: Path | None, target: Path) -> None:
     say(f"Skrev {target} (ett blad per antagandefil). Kör med: flerarsprognos run --antaganden {target}")
 
 
+def _write_scenario_workbook(scenario: str, source: Path | None, target: Path) -> None:
+    from flerarsprognos.io.assumptions import load_assumptions
+    from flerarsprognos.io.excel_antaganden import write_scenario_workbook
+    from flerarsprognos.io.scenarios import read_scenario
+    from flerarsprognos.output.files import atomic_path, check_output_file
+    from flerarsprognos.paths import default_assumptions_dir, resolve_shipped
+    from flerarsprognos.problems import Problems
+
+    path = resolve_shipped(scenario)
+    problems = Problems()
+    aset = load_assumptions(source or default_assumptions_dir(), problems)
+    read_scenario(path, problems)
+    problems.raise_if_errors()
+    check_output_file(target, "--excel", ".xlsx")
+    with atomic_path(target) as tmp:
+        write_scenario_workbook(path, tmp, aset.years)
+    say(f"Skrev {target} (scenariot {path.stem}). Kör med: flerarsprognos run {target}")
+
+
 @app.command("antaganden", help="Visa antagandena som gäller: värde per år, enhet, källa och vad som är "
                                 "förlängt; eller skriv dem till en Excelarbetsbok (--excel) att ändra i och "
                                 "köra med --antaganden.")
@@ -136,6 +160,10 @@ def assumptions_command(
                                help="Skriv hela antagandeuppsättningen till den här arbetsboken (ett blad per fil, "
                                     "en rad per nyckel, åren som kolumner; nycklar och enheter låsta). "
                                     "Utan flaggan: antagandena visas som tabeller."),
+    scenario: str = typer.Option(None, "--scenario", "-s", show_default=False, metavar="<scenario>",
+                                 help="Med --excel: skriv i stället det här scenariot (fil eller medföljande namn) "
+                                      "som en arbetsbok med ett blad av ändringar, att köra som 'run FIL.xlsx'. "
+                                      "Utan flaggan: hela antagandeuppsättningen."),
 ):
     from rich.markup import escape
     from rich.table import Table
@@ -144,6 +172,9 @@ def assumptions_command(
     from flerarsprognos.output.presentation import describe_values
     from flerarsprognos.paths import default_assumptions_dir
 
+    if excel is not None and scenario is not None:
+        _write_scenario_workbook(scenario, assumptions, excel)
+        return
     if excel is not None:
         _write_assumption_workbook(assumptions, excel)
         return

@@ -303,19 +303,12 @@ def _read_sheet(ws, token: str, problems: Problems) -> tuple[dict | None, _Sheet
 
 def read_workbook(path: Path, problems: Problems) -> RawSet:
     """A workbook written by :func:`write_workbook` (and edited) as the YAML reader's raw structure."""
-    import zipfile
-
     path = Path(path)
     if not path.is_file():
         problems.error(path, None, "arbetsboken finns inte")
         problems.raise_if_errors()
-    try:
-        import openpyxl
-
-        wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, ValueError, OSError, TypeError) as exc:
-        problems.error(path, None, f"kan inte läsa arbetsboken (ingen giltig .xlsx-fil: {type(exc).__name__})")
-        problems.raise_if_errors()
+    wb = open_workbook(path, problems)
+    problems.raise_if_errors()
     parts: list[RawPart] = []
     sheets: dict[str, _Sheet] = {}
     try:
@@ -348,7 +341,15 @@ def locate(p: Problem, sheets: dict[str, _Sheet]) -> Problem:
     if row is None:
         return p
     col = _column_for(p, part, sheet, key)
-    return Problem(f"{p.file}!{column_letter(col)}{row}", p.key, p.message, p.year, p.severity)
+    return Problem(f"{p.file}!{column_letter(col)}{row}", p.key, in_workbook_terms(p.message), p.year, p.severity)
+
+
+def in_workbook_terms(message: str) -> str:
+    """The YAML reader's hints said as the workbook does it (units are locked there)."""
+    import re
+
+    message = message.replace("(eller ange 'forlangning: senaste')", "(eller skriv senaste i kolumnen Förlängning)")
+    return re.sub(r" eller ange 'enhet: \w+'", "", message)
 
 
 def _column_for(p: Problem, part: str, sheet: _Sheet, key: str) -> int:
@@ -368,3 +369,169 @@ def _column_for(p: Problem, part: str, sheet: _Sheet, key: str) -> int:
     if spec is not None and spec.by_year and p.year is None and sheet.years and "värden per år" in message:
         return min(sheet.years.values())
     return c["Nyckel"]
+
+
+# --- a scenario as a workbook: one sheet of changes over the baseline -----------------------
+
+SCENARIO_SHEET = "scenario"
+SCENARIO_HEAD = (("Titel", "titel"), ("Beskrivning", "beskrivning"), ("Baslinje", "baslinje"), ("Källa", "kalla"))
+SCENARIO_HEADER_ROW = 6
+SCENARIO_LEAD = (("Nyckel", None), ("Enhet", "enhet"), ("Ändring", None), ("Värde", None))
+SCENARIO_TAIL = (("Metod", "metod"), ("Anteckning", "anteckning"))
+OPERATIONS = ("forskjutning", "varden", "varde")
+
+
+def write_scenario_workbook(scenario: Path, target: Path, horizon_years, problems: Problems | None = None) -> None:
+    """Write a scenario file (YAML) as a workbook: its header, and one row per changed key."""
+    import xlsxwriter
+
+    from flerarsprognos.io.yamlfile import read_yaml
+
+    own = problems if problems is not None else Problems()
+    data = read_yaml(Path(scenario), own)
+    own.raise_if_errors()
+    changes = data.get("andringar") or {}
+    years = sorted({int(y) for y in horizon_years} | {
+        y for c in changes.values() if isinstance(c, dict) for op in OPERATIONS
+        if isinstance(c.get(op), dict) for y in (as_year(k) for k in c[op]) if y is not None})
+    wb = xlsxwriter.Workbook(str(target), {"strings_to_numbers": False, "strings_to_formulas": False,
+                                           "strings_to_urls": False})
+    f = _formats(wb)
+    ws = wb.add_worksheet(SCENARIO_SHEET)
+    for r, (label, key) in enumerate(SCENARIO_HEAD):
+        ws.write(r, 0, label, f.heading)
+        ws.write(r, 1, str(data.get(key, "")), f.wrap)
+    heads = [h for h, _ in SCENARIO_LEAD] + years + [h for h, _ in SCENARIO_TAIL]
+    for c, h in enumerate(heads):
+        ws.write(SCENARIO_HEADER_ROW - 1, c, h, f.heading)
+    ws.set_column(0, 0, 34)
+    ws.set_column(1, len(heads), 14)
+    for r, (key, change) in enumerate(changes.items(), start=SCENARIO_HEADER_ROW):
+        change = change if isinstance(change, dict) else {}
+        op = next((o for o in OPERATIONS if o in change), "")
+        ws.write(r, 0, str(key))
+        ws.write(r, 1, str(change.get("enhet", "")))
+        ws.write(r, 2, op)
+        ws.data_validation(r, 2, r, 2, {"validate": "list", "source": list(OPERATIONS)})
+        per_year = change.get(op) if isinstance(change.get(op), dict) else {}
+        if op and not per_year:
+            ws.write(r, 3, change[op])
+        for i, y in enumerate(years):
+            value = next((v for k, v in per_year.items() if as_year(k) == y), None)
+            if value is not None:
+                ws.write(r, 4 + i, value)
+        ws.write(r, 4 + len(years), str(change.get("metod", "") or ""))
+        ws.write(r, 5 + len(years), str(change.get("anteckning", "") or ""))
+    wb.close()
+
+
+def read_scenario_workbook(path: Path, problems: Problems):
+    """A scenario workbook as the YAML reader's raw structure, and the function that names each
+    problem's cell. Returns (None, None) when the workbook cannot be read (reported)."""
+    rows = _sheet_rows(path, SCENARIO_SHEET, problems)
+    if rows is None:
+        return None, None
+    token = f"{path}, {SCENARIO_SHEET}"
+    data: dict[str, Any] = {}
+    for r, (label, key) in enumerate(SCENARIO_HEAD):
+        row = rows[r] if r < len(rows) else ()
+        if not row or row[0] != label:
+            problems.error(f"{token}!A{r + 1}", None, f"ska vara '{label}' (scenariots huvud står i A1:B4)")
+        elif len(row) > 1 and _text(row[1]) is not None:
+            data[key] = row[1]
+    sheet = _Sheet(SCENARIO_SHEET)
+    header = rows[SCENARIO_HEADER_ROW - 1] if len(rows) >= SCENARIO_HEADER_ROW else ()
+    known = {h: (name or h) for h, name in SCENARIO_LEAD + SCENARIO_TAIL}
+    for c, h in enumerate(header):
+        year = as_year(h) if not isinstance(h, float) else (int(h) if h.is_integer() else None)
+        if isinstance(h, str) and h.strip() in known:
+            sheet.columns[known[h.strip()]] = c
+        elif year is not None and 1900 <= year <= 2200:
+            sheet.years[year] = c
+        elif _text(h) is not None:
+            problems.error(f"{token}!{column_letter(c)}{SCENARIO_HEADER_ROW}", None, f"okänd kolumnrubrik '{h}'")
+    if "Nyckel" not in sheet.columns:
+        problems.error(f"{token}!A{SCENARIO_HEADER_ROW}", None, "rubrikraden (Nyckel, Enhet, Ändring, Värde, årtalen) "
+                                                               "saknas")
+        return None, None
+    data["andringar"] = _scenario_changes(rows, sheet, token, problems)
+    return data, lambda p: _locate_scenario(p, str(path), token, sheet)
+
+
+def open_workbook(path: Path, problems: Problems):
+    """The workbook (read-only, cached values), or None with the problem reported."""
+    import zipfile
+
+    try:
+        import openpyxl
+
+        return openpyxl.load_workbook(path, read_only=True, data_only=True)
+    except (zipfile.BadZipFile, KeyError, ValueError, OSError, TypeError) as exc:
+        problems.error(path, None, f"kan inte läsa arbetsboken (ingen giltig .xlsx-fil: {type(exc).__name__})")
+        return None
+
+
+def _sheet_rows(path: Path, name: str, problems: Problems) -> list[tuple] | None:
+    wb = open_workbook(path, problems)
+    if wb is None:
+        return None
+    try:
+        if name not in wb.sheetnames:
+            problems.error(path, None, f"arbetsboken har inget blad '{name}' (finns: {', '.join(wb.sheetnames)})")
+            return None
+        return [tuple(r) for r in wb[name].iter_rows(values_only=True)]
+    finally:
+        wb.close()
+
+
+def _scenario_changes(rows: list[tuple], sheet: _Sheet, token: str, problems: Problems) -> dict:
+    def cell(row, c):
+        return _text(row[c]) if c is not None and c < len(row) else None
+
+    changes: dict[str, dict] = {}
+    for r, row in enumerate(rows[SCENARIO_HEADER_ROW:], start=SCENARIO_HEADER_ROW + 1):
+        key = cell(row, sheet.columns["Nyckel"])
+        if key is None:
+            continue
+        key = str(key).strip()
+        if key in changes:
+            problems.error(f"{token}!A{r}", key, f"nyckeln förekommer två gånger (rad {sheet.rows[key]} och rad {r})")
+            continue
+        sheet.rows[key] = r
+        change: dict[str, Any] = {}
+        for name in ("enhet", "metod", "anteckning"):
+            if cell(row, sheet.columns.get(name)) is not None:
+                change[name] = cell(row, sheet.columns[name])
+        op, single = cell(row, sheet.columns.get("Ändring")), cell(row, sheet.columns.get("Värde"))
+        per_year = {y: cell(row, c) for y, c in sheet.years.items() if cell(row, c) is not None}
+        if op is not None:
+            if per_year and single is not None:
+                problems.error(f"{token}!{column_letter(sheet.columns['Värde'])}{r}", key,
+                               "ange antingen Värde (alla år) eller värden i årskolumnerna, inte båda")
+            change[str(op).strip()] = per_year if per_year else single
+        changes[key] = change
+    return changes
+
+
+def _locate_scenario(p: Problem, file: str, token: str, sheet: _Sheet) -> Problem:
+    if p.file != file:
+        return p
+    heads = {key: r for r, (_, key) in enumerate(SCENARIO_HEAD, start=1)}
+    key, _, part = (p.key or "").partition(".")
+    if key in heads and key not in sheet.rows:
+        return Problem(f"{token}!B{heads[key]}", p.key, p.message, p.year, p.severity)
+    row = sheet.rows.get(key)
+    if row is None:
+        return Problem(token, p.key, p.message, p.year, p.severity)
+    c = sheet.columns
+    if part in c:
+        col = c[part]
+    elif p.year is not None and p.year in sheet.years:
+        col = sheet.years[p.year]
+    elif "enhet" in p.message and not p.message.startswith("värdet"):
+        col = c["enhet"]
+    elif p.year is None and not p.message.startswith(("okänd nyckel", "nyckeln förekommer")):
+        col = c.get("Värde", c["Nyckel"])
+    else:
+        col = c["Nyckel"]
+    return Problem(f"{token}!{column_letter(col)}{row}", p.key, p.message, p.year, p.severity)

@@ -36,6 +36,8 @@ from flerarsprognos.io.assumptions import (
 from flerarsprognos.io.yamlfile import as_number, check_keys, read_yaml, read_year_table
 
 HEADER_KEYS = {"titel", "beskrivning", "baslinje", "kalla", "andringar"}
+OTHER_KINDS = {"svep": "'flerarsprognos sweep FIL'",
+               "osakerheter": "'flerarsprognos montecarlo --osakerheter FIL' och 'sobol --osakerheter FIL'"}
 CHANGE_KEYS = {"enhet", "forskjutning", "varden", "varde", "metod", "anteckning"}
 
 
@@ -49,6 +51,7 @@ class Scenario:
     source: str
     changes: dict[str, dict[str, Any]]
     parents: list[Scenario] = field(default_factory=list)
+    locate: Any = None  # Problem -> Problem at its workbook cell (a scenario workbook), else None
 
     def chain(self) -> list[Scenario]:
         """This scenario's baseline chain, oldest first, ending with itself."""
@@ -85,11 +88,32 @@ def read_scenario(path: Path, problems: Problems, _seen: tuple[str, ...] = ()) -
     if not path.is_file():
         problems.error(path, None, _missing_file_hint(path) if not path.exists() else "är ingen fil")
         return None
-    data = read_yaml(path, problems)
+    locate = None
+    if path.suffix.lower() in (".xlsx", ".xlsm"):
+        from flerarsprognos.io.excel_antaganden import read_scenario_workbook
+
+        data, locate = read_scenario_workbook(path, problems)
+        found, problems = problems, Problems()  # the header's problems are re-addressed to their cells
+    else:
+        data = read_yaml(path, problems)
+    scen = _scenario_from(path, data, problems, _seen)
+    if locate is not None:
+        found.items.extend(locate(p) for p in problems.items)
+        if scen is not None:
+            scen.locate = locate
+    return scen
+
+
+def _scenario_from(path: Path, data, problems: Problems, _seen: tuple[str, ...]) -> Scenario | None:
+    """A scenario from its file's raw structure (YAML or workbook alike), every problem reported."""
     if data is None:
         return None
     if not isinstance(data, dict):
         problems.error(path, None, "filen ska vara en tabell med titel, beskrivning, baslinje, kalla, andringar")
+        return None
+    if "typ" in data:
+        reader = OTHER_KINDS.get(str(data["typ"]), "inget kommando")
+        problems.error(path, "typ", f"filen är av typen '{data['typ']}', inte ett scenario; den läses av {reader}")
         return None
     check_keys(data, HEADER_KEYS, path, None, problems)
     for k in ("titel", "beskrivning", "baslinje", "kalla"):
@@ -157,7 +181,6 @@ def _shift_or_set(aset: AssumptionSet, scen: Scenario, key: str, change: dict, p
     if not isinstance(unit, str) or not file_unit_ok(spec, unit, method):
         problems.error(file, key, f"enhet saknas eller är fel ('{unit}'; ska vara {expected_units(spec, method)})")
         return
-    years = aset.years
     if spec.coverage == "skalar":
         if op == "varden":
             problems.error(file, key, "har inga år: använd 'varde' eller 'forskjutning' med ett tal")
@@ -174,8 +197,17 @@ def _shift_or_set(aset: AssumptionSet, scen: Scenario, key: str, change: dict, p
     if op == "varde":
         problems.error(file, key, "har värden per år: använd 'varden' eller 'forskjutning'")
         return
+    _change_years(aset, scen, key, op, change[op], unit, method, problems)
+
+
+def _change_years(aset: AssumptionSet, scen: Scenario, key: str, op: str, raw, unit: str, method,
+                  problems: Problems) -> None:
+    """A by-year key's ``forskjutning`` or ``varden``, checked against the bounds and then applied."""
+    file = str(scen.path)
+    value = aset.values[key]
+    spec = value.spec
+    years = aset.years
     data = np.array(value.data, dtype=float)
-    raw = change[op]
     if op == "forskjutning" and not isinstance(raw, dict):
         x, why = as_number(raw)
         if why:
@@ -230,12 +262,38 @@ def apply_scenarios(base: AssumptionSet, scenarios: list[Scenario], problems: Pr
     out.title = " + ".join(s.title for s in scenarios)
     for scen in chain:
         out.scenario_files.append(scen.path)
+        found = Problems() if scen.locate else problems
         for key, change in scen.changes.items():
             if key not in SPECS:
-                problems.error(scen.path, key, f"okänd nyckel: finns inte bland antagandena.{suggest(key)}")
+                found.error(scen.path, key, f"okänd nyckel: finns inte bland antagandena.{suggest(key)}")
                 continue
             if not isinstance(change, dict):
-                problems.error(scen.path, key, "ska vara en tabell med enhet och forskjutning/varden/varde")
+                found.error(scen.path, key, "ska vara en tabell med enhet och forskjutning/varden/varde")
                 continue
-            _shift_or_set(out, scen, key, change, problems)
+            _shift_or_set(out, scen, key, change, found)
+        if scen.locate:
+            problems.items.extend(scen.locate(p) for p in found.items)
     return out
+
+
+def load_sets(assumptions: Path | None, scenario_args: list[str], problems: Problems) -> tuple[AssumptionSet, list[AssumptionSet]]:
+    """The assumption set (``bas``) and one set per scenario argument (a file, a shipped name, or
+    ``a+b``), validated; InputError with every problem found. Imports nothing of the model."""
+    from flerarsprognos.io.assumptions import load_assumptions
+    from flerarsprognos.paths import default_assumptions_dir, resolve_scenario
+
+    base = load_assumptions(assumptions or default_assumptions_dir(), problems)
+    sets = [base]
+    names = {"bas"}
+    for arg in scenario_args:
+        scenarios = read_scenario_arg(resolve_scenario(arg), problems)
+        if not scenarios:
+            continue
+        aset = apply_scenarios(base, scenarios, problems)
+        if aset.name in names:
+            problems.error(arg, None, f"scenariot '{aset.name}' finns redan i körningen")
+            continue
+        names.add(aset.name)
+        sets.append(aset)
+    problems.raise_if_errors()
+    return base, sets
