@@ -31,3 +31,10 @@ MAL = GOAL_LABELS
 MAL_RATIO = set(GOAL_RATIO)
 
 INVESTERINGAR = INVESTMENT_LABELS
+
+# The three parts of the skatteintäkter (result variable ``skatteintakter_delar``), as RKR R2 names them.
+SKATTEPOSTER = {
+    "preliminar_skatt": "Preliminär skatteinbetalning",
+    "slutavrakning": "Prognos för årets slutavräkning",
+    "korrigering_slutavrakning": "Korrigering av föregående års slutavräkning",
+}

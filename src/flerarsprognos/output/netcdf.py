@@ -38,6 +38,10 @@ VARIABLES: dict[str, tuple[str, dict]] = {
                                     "(uppräkningsfaktorer)", INDEX),
     "medelskattekraft": ("Skatteunderlag per invånare i riket (medelskattekraft)", KR_PER_INVANARE),
     "skatteunderlag_forandring_effektiv": ("Skatteunderlagets förändring i regionen", ANDEL),
+    "skatteintakter_delar": ("Skatteintäkter i delar: preliminär skatteinbetalning, slutavräkning, "
+                             "korrigering av föregående års slutavräkning", MNKR),
+    "prisbasbelopp_forandring_effektiv": ("Prisbasbeloppets förändring som används (följer KPI året efter, "
+                                          "om inte en egen bana anges)", ANDEL),
     "skatter_och_bidrag": ("Skatteintäkter och generella statsbidrag och utjämning", MNKR),
     "kostnader_fore_atgarder": ("Nettokostnad före åtgärder", MNKR),
     "atgarder_netto": ("Åtgärder (satsningar minus effektiviseringar), netto", MNKR),
@@ -67,6 +71,7 @@ TEXT_COORDS: dict[str, tuple[str, dict[str, str] | None]] = {
     "br_post": ("Post i balansräkningen", labels.BR),
     "mal": ("Finansiellt mål", labels.MAL),
     "komponent": ("Komponent i generella statsbidrag och utjämning", None),
+    "skattepost": ("Del av skatteintäkterna", labels.SKATTEPOSTER),
 }
 
 
