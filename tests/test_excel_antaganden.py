@@ -177,7 +177,9 @@ def test_scenario_workbook_round_trip_and_cells(tmp_path):
     header = [c.value for c in ws[6]]
     kpi_2024 = ws.cell(row=7, column=header.index(2024) + 1).coordinate
     ws[kpi_2024] = "två"
-    ws["B8"] = "kr"
+    # hogre_inflation now shifts KPI only (prisbasbeloppet follows KPI a year later in the model),
+    # so the unit mistake goes on a second key's row, added here: row 8.
+    ws.append(["loneokning", "kr", "forskjutning", 1])
     ws.append(["okand", "procent", "forskjutning", 1])
     bad = tmp_path / "fel.xlsx"
     wb.save(bad)
@@ -186,5 +188,5 @@ def test_scenario_workbook_round_trip_and_cells(tmp_path):
     assert res.exit_code == 2 and not out.exists(), res.output
     text = res.output
     assert f"scenario!{kpi_2024}: kpi [år 2024]: text ('två')" in text
-    assert "scenario!B8: prisbasbelopp_forandring: enhet" in text
+    assert "scenario!B8: loneokning: enhet" in text
     assert "scenario!A9: okand: okänd nyckel" in text
