@@ -161,7 +161,7 @@ def test_failed_write_leaves_previous_results(tmp_path, monkeypatch):
     assert run_cli("run", "--out", str(out), "--quiet").exit_code == 0
     before = {p.name: p.read_bytes() for p in out.iterdir()}
 
-    def broken(ds):
+    def broken(ds, **attrs):  # the writer takes region and scenario_titles too
         def write(path):
             path.write_bytes(b"half")
             raise PermissionError(13, "Permission denied", str(path))
@@ -466,7 +466,9 @@ def test_output_inside_the_assumptions_is_refused(assumptions_copy):
     for out in (assumptions_copy, assumptions_copy / "ut"):
         res = run_cli("run", "--antaganden", str(assumptions_copy), "--ut", str(out))
         assert_bad_input(res)
-        assert "antagandena" in res.output
+        # io/guard.py's message (one rule for every command): the assumption folder, named once.
+        assert "utdatasökvägen" in res.output and f"indata ({assumptions_copy})" in res.output
+        assert "1 fel." in res.output, res.output
     assert digest(assumptions_copy) == before
 
 

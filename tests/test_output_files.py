@@ -141,3 +141,38 @@ def test_no_output_names_internal_sources(tmp_path):
         for text in _texts_of(path):
             assert "DOMAIN.md" not in text, path
             assert not re.search(r"\bseed\b", text, re.I), (path, re.search(r".{60}\bseed\b.{60}", text, re.I | re.S))
+
+
+def test_cli_run_writes_through_the_output_writers(tmp_path):
+    """`run` writes H3's files: the region and scenario titles in resultat.nc, the Excel CSV on
+    --csv-excel (same file names), the machine CSV without it."""
+    from typer.testing import CliRunner
+
+    from flerarsprognos.cli import app
+
+    runner = CliRunner()
+    res = runner.invoke(app, ["run", "hogre_loner", "--tyst", "--csv-excel", "--ut", str(tmp_path / "excel")])
+    assert res.exit_code == 0, res.output
+    assert (tmp_path / "excel" / "resultatrakning.csv").read_bytes().startswith(b"\xef\xbb\xbfscenario;ar;post;mnkr")
+    with xr.open_dataset(tmp_path / "excel" / "resultat.nc", engine="h5netcdf") as ds:
+        assert "Region Värmland" in ds.attrs["title"]
+        titles = dict(zip(map(str, ds["scenario"].values), map(str, ds["scenario_etikett"].values)))
+    assert titles["hogre_loner"] != "hogre_loner" and "lön" in titles["hogre_loner"].lower()
+    res = runner.invoke(app, ["run", "--tyst", "--ut", str(tmp_path / "maskin")])
+    assert res.exit_code == 0, res.output
+    assert (tmp_path / "maskin" / "resultatrakning.csv").read_bytes().startswith(b"scenario,ar,post,mnkr")
+
+
+def test_cli_run_beside_an_assumption_workbook_is_allowed(tmp_path):
+    """The workbook is the input, not the folder it lies in; writing onto it is refused."""
+    from typer.testing import CliRunner
+
+    from flerarsprognos.cli import app
+
+    runner = CliRunner()
+    book = tmp_path / "antaganden.xlsx"
+    assert runner.invoke(app, ["antaganden", "--excel", str(book)]).exit_code == 0
+    res = runner.invoke(app, ["run", "--tyst", "--antaganden", str(book), "--ut", str(tmp_path / "ut")])
+    assert res.exit_code == 0, res.output
+    res = runner.invoke(app, ["run", "--tyst", "--antaganden", str(book), "--ut", str(book)])
+    assert res.exit_code == 2 and "utdatasökvägen är samma som indata" in res.output, res.output

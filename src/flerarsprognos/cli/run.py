@@ -32,11 +32,18 @@ def run_command(
     assumptions: Path = AssumptionsOption,
     out: Path = out_option("<bas och scenarierna>"),
     quiet: bool = QuietOption,
+    csv_excel: bool = typer.Option(False, "--csv-excel",
+                                   help="Skriv CSV-filerna för svensk Excel: semikolon, decimalkomma, UTF-8 med BOM "
+                                        "(se docs/excel_och_rapport.md). Utan flaggan: maskinformat med komma som "
+                                        "avgränsare och decimalpunkt."),
 ):
     from rich.markup import escape
 
-    from flerarsprognos.output import fmt, results, tables
-    from flerarsprognos.output.files import netcdf, provenance, table_csv, write_all
+    from flerarsprognos.io.guard import check_output_path
+    from flerarsprognos.output import fmt, tables
+    from flerarsprognos.output.files import csv_writers, netcdf, provenance, run_inputs, write_all
+    from flerarsprognos.output.presentation import region_name
+    from flerarsprognos.problems import Problems
     from flerarsprognos.runner import run
 
     xarray_without_dask()
@@ -48,14 +55,14 @@ def run_command(
     res.attrs["scenarier"] = ";".join(f"{s.name}: {s.title}" for s in outcome.sets)
     # 'a+b' (one combined scenario) keeps its '+', so `run a+b` and `run a b` never share a folder.
     target = out_dir_for(out, "_".join(s.name for s in outcome.sets))
-    refuse_output_inside_inputs(target, assumptions)
+    problems = Problems()
+    check_output_path(target, run_inputs(outcome), problems, option="--ut")  # one rule for every command
+    problems.raise_if_errors()
     prepare_output(target, res)
     written = write_all(target, {
-        "resultatrakning.csv": table_csv(results.resultatrakning(res)),
-        "balanskrav.csv": table_csv(results.balanskrav(res)),
-        "finansiella_mal.csv": table_csv(results.finansiella_mal(res)),
-        "balansrakning.csv": table_csv(results.balansrakning(res)),
-        "resultat.nc": netcdf(res),
+        **csv_writers(res, excel=csv_excel),
+        "resultat.nc": netcdf(res, region=region_name(outcome.base),
+                              scenario_titles={s.name: s.title for s in outcome.sets}),
     })
     if not quiet:
         for s in outcome.sets:
@@ -72,23 +79,6 @@ def run_command(
             if excess == excess:  # not NaN
                 say(f"varning: {scen} {int(year)}: lånen överstiger låneramen med {fmt.mnkr(excess)} mnkr", "yellow")
     say(f"Skrev {count(len(written), 'fil', 'filer')} till {target}/ (antaganden {outcome.base.digest}).")
-
-
-def refuse_output_inside_inputs(target: Path, assumptions: Path | None) -> None:
-    """A run never writes into its inputs: an output folder that is, or lies inside, the assumption
-    directory (or is the assumption workbook) is refused.
-
-    A minimal stand-in for ``flerarsprognos.io.guard.check_output_path`` (branch ``utfall``),
-    which covers every command and input kind; this one covers ``run``'s assumptions.
-    """
-    from flerarsprognos.problems import InputError, Problem
-
-    if assumptions is None:
-        return
-    out, inp = Path(target).resolve(), Path(assumptions).resolve()
-    if out == inp or inp in out.parents:
-        raise InputError([Problem(str(target), None, f"utdatakatalogen är, eller ligger i, antagandena ({assumptions}); "
-                                                     "välj en annan katalog med --ut")])
 
 
 @app.command("check", help="Kontrollera antagandena och scenariofilerna och skriv alla fel och varningar. "

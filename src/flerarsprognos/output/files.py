@@ -85,10 +85,20 @@ def check_not_an_input(out: Path, inputs, option: str) -> None:
     problems.raise_if_errors()
 
 
+WORKBOOK_SUFFIXES = (".xlsx", ".xlsm")
+
+
 def run_inputs(run) -> list[Path]:
-    """The files a run read: the assumption directory and files, and the scenario files."""
+    """What a run read: the assumption directory (or workbook) and the scenario files.
+
+    A file inside the assumption directory is covered by the directory and not listed again
+    (an output there would otherwise be reported once per file); a workbook's folder is not an
+    input (only the workbook is).
+    """
     files = [Path(f) for f in run.base.files]
-    return [*dict.fromkeys(f.parent for f in files), *files, *map(Path, run.scenario_files)]
+    folders = list(dict.fromkeys(f.parent for f in files if f.suffix.lower() not in WORKBOOK_SUFFIXES))
+    inside = [f for f in files if not any(f.resolve().parent == d.resolve() for d in folders)]
+    return [*folders, *inside, *map(Path, run.scenario_files)]
 
 
 def write_all(directory: Path, writers: dict[str, Callable[[Path], None]]) -> list[Path]:
