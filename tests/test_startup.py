@@ -47,3 +47,12 @@ def test_a_library_sweep_leaves_the_allocator_alone(tmp_path):
     out = subprocess.run([sys.executable, "-c", code], cwd=tmp_path, env={**env, "PYTHONPATH": str(SRC)},
                          capture_output=True, text=True, check=True).stdout
     assert "ATERANVANDNING False" in out
+
+
+def test_export_and_report_import_no_dask(tmp_path):
+    """export and report call cli.common.xarray_without_dask() as run does."""
+    for args, written in ((["export", "--utan-kanslighet", "--excel", "a.xlsx"], "a.xlsx"),
+                          (["report", "--utan-analyser", "--html", "r.html"], "r.html")):
+        loaded = modules_after(args, tmp_path)
+        assert (tmp_path / written).is_file(), args
+        assert not loaded & {"dask", "distributed"}, (args, loaded & {"dask", "distributed"})

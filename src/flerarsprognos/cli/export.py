@@ -14,6 +14,7 @@ from flerarsprognos.cli.common import (
     console,
     handles_bad_input,
     print_problems,
+    xarray_without_dask,
 )
 
 SweepOption = typer.Option(
@@ -164,6 +165,7 @@ def export_command(
 ):
     from flerarsprognos.output.excel import Extras, check_target, write_workbook
 
+    xarray_without_dask()  # export, plot and report never use dask: as in `run`, it is not imported
     if excel is not None:
         check_target(excel)  # before the model runs: a bad path is reported at once
     comparison = plan_mot_utfall(utfall) if utfall is not None else None
@@ -213,7 +215,7 @@ def plot_command(
                                                           "varmekarta eller alla."),
     scenarios: list[str] = ScenarioArgs,
     assumptions: Path = AssumptionsOption,
-    out: Path = typer.Option(None, "--out", "-o", show_default=False,
+    out: Path = typer.Option(None, "--ut", "-o", show_default=False, metavar="<katalog>",
                              help="Katalog för PNG-filerna (skapas om den saknas). Utan flaggan: outputs/diagram/."),
     year: int = YearOption,
     svep: Path = SweepOption,
@@ -221,6 +223,7 @@ def plot_command(
     from flerarsprognos.output import plots
     from flerarsprognos.problems import Problems
 
+    xarray_without_dask()
     kinds = PLOT_KINDS if kind == "alla" else (kind,)
     if kind != "alla" and kind not in PLOT_KINDS:
         problems = Problems()
@@ -269,7 +272,7 @@ def plot_command(
     directory = out if out is not None else Path("outputs") / "diagram"
     from flerarsprognos.output.files import check_not_an_input, run_inputs
 
-    check_not_an_input(directory, [*run_inputs(outcome), *_other_inputs(svep)], "--out")
+    check_not_an_input(directory, [*run_inputs(outcome), *_other_inputs(svep)], "--ut")
     directory.mkdir(parents=True, exist_ok=True)
     for k, fig in figures.items():
         path = plots.save_png(fig, directory / f"{k}.png")
@@ -300,6 +303,7 @@ def report_command(
     from flerarsprognos.output import plots
     from flerarsprognos.output.report import Diagram, ReportExtras, build_report, check_report_target, write_report
 
+    xarray_without_dask()
     if html is not None:
         check_report_target(html)
     grid = sweep_grid(svep, assumptions) if svep is not None else None
