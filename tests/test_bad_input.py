@@ -53,7 +53,7 @@ def test_many_problems_reported_together(assumptions_copy, tmp_path):
                                                  "    varde: 97\n  mal_resultat:\n")  # duplicate key
     before = digest(a)
     out = tmp_path / "ut"
-    res = run_cli("run", "--assumptions", str(a), "--out", str(out))
+    res = run_cli("run", "--antaganden", str(a), "--ut", str(out))
     assert_bad_input(res, out)
     text = " ".join(res.output.split())
     expected = [
@@ -77,7 +77,7 @@ def test_many_problems_reported_together(assumptions_copy, tmp_path):
 
 def test_unknown_key_gets_a_suggestion(assumptions_copy):
     edit(assumptions_copy / "makro.yaml", "  kpi:", "  kppi:")
-    res = run_cli("check", "--assumptions", str(assumptions_copy))
+    res = run_cli("check", "--antaganden", str(assumptions_copy))
     assert_bad_input(res)
     assert "Menade du 'kpi'?" in res.output
 
@@ -85,7 +85,7 @@ def test_unknown_key_gets_a_suggestion(assumptions_copy):
 def test_wrong_unit_name_is_an_error(assumptions_copy):
     edit(assumptions_copy / "makro.yaml", "    enhet: procent\n    kalla: SKR:s planeringsförutsättningar hösten 2022 (KPI",
          "    enhet: mnkr\n    kalla: SKR:s planeringsförutsättningar hösten 2022 (KPI")
-    res = run_cli("check", "--assumptions", str(assumptions_copy))
+    res = run_cli("check", "--antaganden", str(assumptions_copy))
     assert_bad_input(res)
     assert "kpi: fel enhet 'mnkr'" in " ".join(res.output.split())
 
@@ -94,14 +94,14 @@ def test_rate_given_as_fraction_under_andel_is_fine_but_percent_number_is_not(as
     # 3.3 written with `enhet: andel` would be a 330 % wage increase: rejected
     edit(assumptions_copy / "makro.yaml", "  loneokning:\n    beskrivning: Löneökning (timlön) i regionsektorn\n    enhet: procent",
          "  loneokning:\n    beskrivning: Löneökning (timlön) i regionsektorn\n    enhet: andel")
-    res = run_cli("check", "--assumptions", str(assumptions_copy))
+    res = run_cli("check", "--antaganden", str(assumptions_copy))
     assert_bad_input(res)
     assert "loneokning [år 2023]" in res.output
 
 
 def test_implausible_value_is_a_warning_not_an_error(assumptions_copy, tmp_path):
     edit(assumptions_copy / "makro.yaml", "      2026: 3.4\n    forlangning: senaste", "      2026: 9.0\n    forlangning: senaste")
-    res = run_cli("run", "--assumptions", str(assumptions_copy), "--out", str(tmp_path / "ut"), "--quiet")
+    res = run_cli("run", "--antaganden", str(assumptions_copy), "--ut", str(tmp_path / "ut"), "--tyst")
     assert res.exit_code == 0, res.output
     assert "varning" in res.output and "loneokning [år 2026]" in res.output and "osannolikt" in res.output
     assert (tmp_path / "ut" / "resultatrakning.csv").exists()
@@ -116,7 +116,7 @@ def test_scenario_problems(tmp_path):
         "  skattesats: {forskjutning: 1}\n"
         "  ranta: {enhet: procent, forskjutning: {2024: '1,5'}}\n", encoding="utf-8")
     out = tmp_path / "ut"
-    res = run_cli("run", str(scen), "--out", str(out))
+    res = run_cli("run", str(scen), "--ut", str(out))
     assert_bad_input(res, out)
     text = " ".join(res.output.split())
     assert "fel.yaml: lonokning: okänd nyckel" in text and "Menade du 'loneokning'?" in text
@@ -129,25 +129,25 @@ def test_missing_files_and_directories(tmp_path):
     res = run_cli("run", str(tmp_path / "finns_inte.yaml"))
     assert_bad_input(res)
     assert "scenariofilen finns inte" in res.output
-    res = run_cli("run", "--assumptions", str(tmp_path / "ingen"))
+    res = run_cli("run", "--antaganden", str(tmp_path / "ingen"))
     assert_bad_input(res)
     assert "katalogen med antaganden finns inte" in res.output
 
 
 def test_invalid_yaml_is_reported_with_its_line(assumptions_copy):
     (assumptions_copy / "makro.yaml").write_text("parametrar:\n  kpi: [1, 2\n", encoding="utf-8")
-    res = run_cli("check", "--assumptions", str(assumptions_copy))
+    res = run_cli("check", "--antaganden", str(assumptions_copy))
     assert_bad_input(res)
     assert "makro.yaml: ogiltig YAML" in res.output
 
 
 def test_unwritable_output_loses_nothing(tmp_path):
     out = tmp_path / "ut"
-    assert run_cli("run", "--out", str(out), "--quiet").exit_code == 0
+    assert run_cli("run", "--ut", str(out), "--tyst").exit_code == 0
     before = (out / "resultatrakning.csv").read_bytes()
     blocker = tmp_path / "fil"
     blocker.write_text("jag är en fil")
-    res = run_cli("run", "--out", str(blocker / "under"), "--quiet")
+    res = run_cli("run", "--ut", str(blocker / "under"), "--tyst")
     assert_bad_input(res)
     assert blocker.read_text() == "jag är en fil"
     assert (out / "resultatrakning.csv").read_bytes() == before
@@ -158,7 +158,7 @@ def test_failed_write_leaves_previous_results(tmp_path, monkeypatch):
     from flerarsprognos.output import files as output
 
     out = tmp_path / "ut"
-    assert run_cli("run", "--out", str(out), "--quiet").exit_code == 0
+    assert run_cli("run", "--ut", str(out), "--tyst").exit_code == 0
     before = {p.name: p.read_bytes() for p in out.iterdir()}
 
     def broken(ds, **attrs):  # the writer takes region and scenario_titles too
@@ -168,14 +168,14 @@ def test_failed_write_leaves_previous_results(tmp_path, monkeypatch):
         return write
 
     monkeypatch.setattr(output, "netcdf", broken)
-    res = run_cli("run", "hogre_loner", "--out", str(out), "--quiet")
+    res = run_cli("run", "hogre_loner", "--ut", str(out), "--tyst")
     assert res.exit_code == 2
     assert {p.name: p.read_bytes() for p in out.iterdir()} == before
 
 
 def test_bad_value_outside_the_horizon_is_reported_not_crashing(assumptions_copy):
     edit(assumptions_copy / "makro.yaml", "      2028: 3.9\n", "      2028: 3.9\n      2031: 'x'\n      1990: '1,5'\n")
-    res = run_cli("check", "--assumptions", str(assumptions_copy))
+    res = run_cli("check", "--antaganden", str(assumptions_copy))
     assert_bad_input(res)
     assert "skatteunderlag_forandring [år 2031]" in res.output and "decimalkomma" in res.output
 
@@ -186,7 +186,7 @@ def test_output_files_get_ordinary_permissions(tmp_path):
 
     umask = os.umask(0o022)
     try:
-        assert run_cli("run", "--out", str(tmp_path), "--quiet").exit_code == 0
+        assert run_cli("run", "--ut", str(tmp_path), "--tyst").exit_code == 0
     finally:
         os.umask(umask)
     mode = stat.S_IMODE((tmp_path / "resultatrakning.csv").stat().st_mode)
@@ -199,7 +199,7 @@ def test_rates_typed_as_fractions_under_procent_are_errors(assumptions_copy):
          "      2024: 0.033\n      2025: 3.3\n      2026: 3.4")
     edit(assumptions_copy / "makro.yaml", "      2023: 6.0\n      2024: 2.4\n      2025: 2.0",
          "      2023: 0.06\n      2024: 0.024\n      2025: 0.02")
-    res = run_cli("check", "--assumptions", str(assumptions_copy))
+    res = run_cli("check", "--antaganden", str(assumptions_copy))
     assert_bad_input(res)
     text = " ".join(res.output.split())
     assert "loneokning [år 2024]: värdet 0.033 ser ut att vara angivet som andel" in text
@@ -211,7 +211,7 @@ def test_tiny_shift_in_a_scenario_is_a_warning(tmp_path):
     scen = tmp_path / "liten.yaml"
     scen.write_text("titel: Liten\nbeskrivning: x\nbaslinje: bas\nkalla: test\nandringar:\n"
                     "  kpi: {enhet: procent, forskjutning: 0.02}\n", encoding="utf-8")
-    res = run_cli("run", str(scen), "--out", str(tmp_path / "ut"), "--quiet")
+    res = run_cli("run", str(scen), "--ut", str(tmp_path / "ut"), "--tyst")
     assert res.exit_code == 0, res.output
     assert "förskjutningen 0.02 procentenheter är mycket liten" in res.output
 

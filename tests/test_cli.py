@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+from pathlib import Path
 
 import pandas as pd
 from typer.testing import CliRunner
@@ -18,8 +19,12 @@ runner = CliRunner()
 def test_default_assumptions_found_from_any_directory(tmp_path):
     """After installation the embedded default is found wherever the user stands."""
     assert (default_assumptions_dir() / "makro.yaml").is_file()
-    env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
-    res = subprocess.run([sys.executable, "-m", "flerarsprognos", "run", "hogre_loner", "--quiet"],
+    # The code under test, whatever else is installed (an editable install of another checkout
+    # would otherwise be run), started outside the checkout.
+    import flerarsprognos
+
+    env = {**os.environ, "PYTHONPATH": str(Path(flerarsprognos.__file__).resolve().parents[1])}
+    res = subprocess.run([sys.executable, "-m", "flerarsprognos", "run", "hogre_loner", "--tyst"],
                          cwd=tmp_path, capture_output=True, text=True, env=env, timeout=120)
     assert res.returncode == 0, res.stderr
     out = tmp_path / "outputs" / "bas_hogre_loner"
@@ -28,7 +33,7 @@ def test_default_assumptions_found_from_any_directory(tmp_path):
 
 
 def test_run_prints_swedish_tables(tmp_path):
-    res = runner.invoke(app, ["run", "skattehojning_2025", "--out", str(tmp_path)])
+    res = runner.invoke(app, ["run", "skattehojning_2025", "--ut", str(tmp_path)])
     assert res.exit_code == 0, res.output
     for text in ("Resultatbudget – bas", "Balanskravsutredning – bas", "Finansiella mål – bas",
                  "Årets resultat", "-10\u00a0825", "98,7\u00a0%", "Skillnad mot bas".lower()):
@@ -37,7 +42,7 @@ def test_run_prints_swedish_tables(tmp_path):
 
 def test_scenarios_compose(tmp_path):
     res = runner.invoke(app, ["run", "hogre_inflation", "hogre_loner", "hogre_inflation+hogre_loner",
-                              "--out", str(tmp_path), "--quiet"])
+                              "--ut", str(tmp_path), "--tyst"])
     assert res.exit_code == 0, res.output
     rr = pd.read_csv(tmp_path / "resultatrakning.csv").set_index(["scenario", "ar", "post"])["mnkr"]
     post = "arets_resultat"
@@ -53,7 +58,7 @@ def test_check_and_assumptions_commands():
     res = runner.invoke(app, ["check", "hogre_inflation"])
     assert res.exit_code == 0, res.output
     assert "Inga fel" in res.output
-    res = runner.invoke(app, ["assumptions", "--key", "loneokning"])
+    res = runner.invoke(app, ["assumptions", "--nyckel", "loneokning"])
     assert res.exit_code == 0, res.output
     assert "SKR" in res.output and "3,4*" in res.output  # extended values are marked
 

@@ -64,6 +64,22 @@ def test_old_option_spellings_are_hidden_aliases(tmp_path):
     assert all(new.startswith("--") and old.startswith("--") for old, new in ALIASES.items())
 
 
+def test_one_option_name_per_concept_in_every_command():
+    """No command shows an old spelling, and in every command that knows the Swedish name the old
+    one is rewritten to it (so `compare --out`, `rebase --overwrite`, `allocate --no-plot` still work)."""
+    from flerarsprognos.cli.svenska import SHORT_ALIASES, rewrite_aliases
+
+    commands = get_command(app).commands
+    for name, cmd in commands.items():
+        known = {o for p in cmd.params for o in (*p.opts, *p.secondary_opts)}
+        assert not known & set(ALIASES), (name, known & set(ALIASES))
+        for old, new in {**ALIASES, **SHORT_ALIASES}.items():
+            if new in known:
+                assert rewrite_aliases(cmd, [old, "x"]) == [new, "x"], (name, old)
+    for name in ("compare", "allocate", "rebase", "plot"):
+        assert "--ut" in {o for p in commands[name].params for o in p.opts}, name
+
+
 @pytest.mark.parametrize("args, swedish", [
     (["montecarlo", "--nn"], "okänd flagga: --nn"),
     (["montecarlo", "--n", "x"], "ska vara ett heltal"),

@@ -171,7 +171,7 @@ def test_forecast_accuracy_by_horizon(tmp_path):
 def test_cli_compare_hsn_prints_deviations_findings_and_commentary(tmp_path):
     out = tmp_path / "ut"
     xlsx = tmp_path / "pmu.xlsx"
-    r = CliRunner().invoke(app, ["compare", "--utfall", str(EXAMPLES / "hsn_2024.csv"), "--out", str(out),
+    r = CliRunner().invoke(app, ["compare", "--utfall", str(EXAMPLES / "hsn_2024.csv"), "--ut", str(out),
                                  "--excel", str(xlsx)])
     assert r.exit_code == 0, r.output
     text = plain(r.output)
@@ -194,7 +194,7 @@ def test_cli_compare_hsn_prints_deviations_findings_and_commentary(tmp_path):
 
 def test_cli_strict_turns_findings_into_errors(tmp_path):
     out = tmp_path / "ut"
-    r = CliRunner().invoke(app, ["compare", "--utfall", str(EXAMPLES / "hsn_2024.csv"), "--out", str(out), "--strict"])
+    r = CliRunner().invoke(app, ["compare", "--utfall", str(EXAMPLES / "hsn_2024.csv"), "--ut", str(out), "--strikt"])
     assert r.exit_code == 2
     assert "rad 11, kolumn angiven_avvikelse" in r.output
     assert not out.exists()
@@ -203,7 +203,7 @@ def test_cli_strict_turns_findings_into_errors(tmp_path):
 def test_cli_plan_without_the_outcome_year_is_an_error(tmp_path):
     p = tmp_path / "u.csv"
     p.write_text("# enhet: mnkr\nrad;ar;utfall\narets_resultat;2031;10\n", encoding="utf-8")
-    r = CliRunner().invoke(app, ["compare", "--utfall", str(p), "--plan", "standard", "--out", str(tmp_path / "o")])
+    r = CliRunner().invoke(app, ["compare", "--utfall", str(p), "--plan", "standard", "--ut", str(tmp_path / "o")])
     assert r.exit_code == 2
     assert "har inget år 2031" in r.output
 
@@ -222,7 +222,7 @@ def test_cli_budget_files_as_plan_vintages(tmp_path):
                   "rad;ar;budget\nverksamhetens_nettokostnader;2025;9 045\n", encoding="utf-8")
     out = tmp_path / "ut"
     r = CliRunner().invoke(app, ["compare", "--utfall", str(outcome), "--plan", str(v2), "--plan", str(v1),
-                                 "--out", str(out)])
+                                 "--ut", str(out)])
     assert r.exit_code == 0, r.output
     df = pd.read_csv(out / "plan_mot_utfall.csv")
     assert df.loc[0, "avvikelse"] == pytest.approx(-255.0)  # 9 300 against the 2025 plan's 9 045
@@ -266,9 +266,9 @@ def test_compare_refuses_to_write_over_its_input(tmp_path):
     p = tmp_path / "hsn.csv"
     shutil.copy(EXAMPLES / "hsn_2024.csv", p)
     before = p.read_bytes()
-    r = CliRunner().invoke(app, ["compare", "--utfall", str(p), "--excel", str(p), "--out", str(tmp_path / "o")])
+    r = CliRunner().invoke(app, ["compare", "--utfall", str(p), "--excel", str(p), "--ut", str(tmp_path / "o")])
     assert r.exit_code == 2 and "indata" in r.output
-    r = CliRunner().invoke(app, ["compare", "--utfall", str(p), "--out", str(tmp_path)])
+    r = CliRunner().invoke(app, ["compare", "--utfall", str(p), "--ut", str(tmp_path)])
     assert r.exit_code == 2 and "innehåller indata" in r.output
     assert p.read_bytes() == before and not (tmp_path / "o").exists()
 
@@ -277,11 +277,16 @@ def test_compare_old_option_spellings(tmp_path):
     r = CliRunner().invoke(app, ["compare", "--outcome", str(EXAMPLES / "hsn_2024.csv"), "--year", "2024",
                                  "--out", str(tmp_path / "o"), "-q"])
     assert r.exit_code == 0, r.output
+    # --strict (now --strikt) takes effect: the example's stated figures that do not add up are errors
+    r = CliRunner().invoke(app, ["compare", "--outcome", str(EXAMPLES / "hsn_2024.csv"), "-y", "2024",
+                                 "--out", str(tmp_path / "p"), "--quiet", "--strict"])
+    assert r.exit_code == 2 and "5 fel. Inget har skrivits." in r.output, r.output
+    assert not (tmp_path / "p").exists()
 
 
 def test_compare_replaces_only_its_own_files(tmp_path):
     out = tmp_path / "o"
-    args = ["compare", "--utfall", str(EXAMPLES / "hsn_2024.csv"), "--out", str(out), "-q",
+    args = ["compare", "--utfall", str(EXAMPLES / "hsn_2024.csv"), "--ut", str(out), "-q",
             "--excel", str(tmp_path / "jamforelse.xlsx")]
     assert CliRunner().invoke(app, args).exit_code == 0
     assert CliRunner().invoke(app, args).exit_code == 0  # its own files: replaced

@@ -52,8 +52,8 @@ def test_montecarlo_on_dask_equals_in_process(client):
 
 def test_cli_with_an_existing_scheduler(client, tmp_path):
     out = tmp_path / "d"
-    result = CliRunner().invoke(app, ["sweep", str(SPEC), "--dask", "--scheduler", client.scheduler.address,
-                                      "--chunk", "16", "--out", str(out), "--quiet"])
+    result = CliRunner().invoke(app, ["sweep", str(SPEC), "--dask", "--schemalaggare", client.scheduler.address,
+                                      "--block", "16", "--ut", str(out), "--tyst"])
     assert result.exit_code == 0, result.output
     remote = xr.open_dataset(out / "svep.nc", engine="h5netcdf").load()
     spec, _, _, params, exp, _ = sw.load_sweep(SPEC)

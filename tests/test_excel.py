@@ -538,7 +538,7 @@ def test_a_label_beginning_with_equals_never_becomes_a_formula(default_run, tmp_
 
 
 def test_workbook_inside_the_assumptions_or_onto_an_input_is_refused(assumptions_copy, tmp_path):
-    result = runner.invoke(app, ["export", "--utan-kanslighet", "--assumptions", str(assumptions_copy),
+    result = runner.invoke(app, ["export", "--utan-kanslighet", "--antaganden", str(assumptions_copy),
                                  "--excel", str(assumptions_copy / "x.xlsx")])
     assert result.exit_code == 2, result.output
     assert not (assumptions_copy / "x.xlsx").exists()

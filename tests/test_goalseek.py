@@ -72,8 +72,8 @@ def test_unknown_goal_or_lever_exit_2_nothing_written(tmp_path, args, key):
 
 def test_cli_writes_and_prints(tmp_path):
     out = tmp_path / "gs"
-    result = runner.invoke(app, ["goalseek", "hogre_loner", "--goal", "resultatmal", "--lever", "effektivisering",
-                                 "--out", str(out)])
+    result = runner.invoke(app, ["goalseek", "hogre_loner", "--mal", "resultatmal", "--styrmedel", "effektivisering",
+                                 "--ut", str(out)])
     assert result.exit_code == 0, result.output
     assert "Målsökning – bas" in result.output and "Målsökning – hogre_loner" in result.output
     df = pd.read_csv(out / "malsokning.csv")

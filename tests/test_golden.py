@@ -99,7 +99,7 @@ def test_output_files_follow_the_contract(tmp_path):
 
     from flerarsprognos.cli import app
 
-    res = CliRunner().invoke(app, ["run", "--out", str(tmp_path), "--quiet"])
+    res = CliRunner().invoke(app, ["run", "--ut", str(tmp_path), "--tyst"])
     assert res.exit_code == 0, res.output
     rr = pd.read_csv(tmp_path / "resultatrakning.csv")
     assert list(rr.columns) == ["scenario", "ar", "post", "mnkr"]

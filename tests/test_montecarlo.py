@@ -105,7 +105,7 @@ def write_unc(tmp_path: Path, old: str, new: str) -> Path:
 def test_bad_uncertainty_file_exit_2_names_file_and_key(tmp_path, old, new, key):
     path = write_unc(tmp_path, old, new)
     out = tmp_path / "ut"
-    result = runner.invoke(app, ["montecarlo", "--n", "10", "--osakerheter", str(path), "--out", str(out)])
+    result = runner.invoke(app, ["montecarlo", "--n", "10", "--osakerheter", str(path), "--ut", str(out)])
     text = output(result)
     assert result.exit_code == 2, text
     assert "osakerheter.yaml" in text and key in text, text
@@ -114,13 +114,13 @@ def test_bad_uncertainty_file_exit_2_names_file_and_key(tmp_path, old, new, key)
 
 @pytest.mark.parametrize("n", ["0", "-5"])
 def test_n_must_be_positive(tmp_path, n):
-    result = runner.invoke(app, ["montecarlo", "--n", n, "--out", str(tmp_path / "ut")])
+    result = runner.invoke(app, ["montecarlo", "--n", n, "--ut", str(tmp_path / "ut")])
     assert result.exit_code == 2 and "n" in output(result)
     assert not (tmp_path / "ut").exists()
 
 
 def test_cli_prints_bands_and_probabilities(tmp_path):
-    result = runner.invoke(app, ["montecarlo", "--n", "2000", "--seed", "3", "--out", str(tmp_path / "mc")])
+    result = runner.invoke(app, ["montecarlo", "--n", "2000", "--fro", "3", "--ut", str(tmp_path / "mc")])
     assert result.exit_code == 0, output(result)
     assert "P(balanskravet nås inte" in result.output and "P(underskott före RUR" in result.output and "95 %" in result.output
     assert {p.name for p in (tmp_path / "mc").iterdir()} == {"montecarlo.nc", "montecarlo.csv"}

@@ -132,7 +132,7 @@ def test_mixed_decimal_marks_are_rejected_naming_both_cells(tmp_path):
 def test_cli_bad_outcome_exits_2_and_writes_nothing(tmp_path):
     p = _write(tmp_path, "# enhet: mnkr\nrad;ar;utfall\narets_resultat;2024;1,234\n")
     out = tmp_path / "ut"
-    r = CliRunner().invoke(app, ["compare", "--utfall", str(p), "--out", str(out)])
+    r = CliRunner().invoke(app, ["compare", "--utfall", str(p), "--ut", str(out)])
     assert r.exit_code == 2
     assert "tvetydigt" in r.output
     assert "Traceback" not in r.output
@@ -246,7 +246,7 @@ def test_bad_outcome_file_is_one_clear_message_exit_2_nothing_written(tmp_path, 
     text = "\n".join(str(x) for x in exc.value.problems)
     assert fragment in text and str(p) in text, text
     out = tmp_path / "ut"
-    r = CliRunner().invoke(app, ["compare", "--utfall", str(p), "--out", str(out)])
+    r = CliRunner().invoke(app, ["compare", "--utfall", str(p), "--ut", str(out)])
     assert r.exit_code == 2, r.output
     assert fragment.split(":")[0] in r.output and "Traceback" not in r.output
     assert not out.exists()

@@ -128,7 +128,7 @@ def test_no_output_names_internal_sources(tmp_path):
 
     runner = CliRunner()
     scenarios = ["hogre_inflation", "hogre_loner", "skattehojning_2025"]
-    for args in (["run", *scenarios, "--out", str(tmp_path / "run")],
+    for args in (["run", *scenarios, "--ut", str(tmp_path / "run")],
                  ["export", *scenarios, "--excel", str(tmp_path / "a.xlsx"), "--svep", "svep_inflation_lon",
                   "--csv-excel", str(tmp_path / "csv")],
                  ["report", *scenarios, "--html", str(tmp_path / "r.html")]):

@@ -176,17 +176,17 @@ def test_heatmap_draws_the_98_percent_contour():
 
 def test_cli_plot_writes_pngs_and_rejects_bad_input(tmp_path):
     out = tmp_path / "bilder"
-    result = runner.invoke(app, ["plot", "resultat", "hogre_loner", "--out", str(out)])
+    result = runner.invoke(app, ["plot", "resultat", "hogre_loner", "--ut", str(out)])
     assert result.exit_code == 0, result.output
     assert (out / "resultat.png").is_file() and imread(out / "resultat.png").shape[1] >= 1500
-    result = runner.invoke(app, ["plot", "vattenfall", "--ar", "2027", "--out", str(out)])
+    result = runner.invoke(app, ["plot", "vattenfall", "--ar", "2027", "--ut", str(out)])
     assert result.exit_code == 0, result.output
     assert (out / "vattenfall.png").is_file()
     for args, message in ((["plot", "cirkel"], "okänt diagram"),
                           (["plot", "vattenfall", "--ar", "2023"], "föregående år"),
                           (["plot", "resultat", "--ar", "1999"], "finns inte"),
                           (["plot", "varmekarta", "--svep", str(tmp_path / "saknas.yaml")], "svepfilen finns inte")):
-        result = runner.invoke(app, [*args, "--out", str(tmp_path / "annan")])
+        result = runner.invoke(app, [*args, "--ut", str(tmp_path / "annan")])
         assert result.exit_code == 2, (args, result.output)
         assert message in result.output and "Traceback" not in result.output
     assert not (tmp_path / "annan").exists()

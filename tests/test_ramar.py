@@ -118,7 +118,7 @@ namnder:
 
 def test_cli_allocate_writes_tables_and_waterfall(tmp_path):
     out = tmp_path / "ut"
-    r = CliRunner().invoke(app, ["allocate", str(RAMAR / "hsn_ram_2026.yaml"), "--out", str(out)])
+    r = CliRunner().invoke(app, ["allocate", str(RAMAR / "hsn_ram_2026.yaml"), "--ut", str(out)])
     assert r.exit_code == 0, r.output
     text = r.output.replace("\u00a0", " ")
     assert "9 398" in text and "9 396" in text and "9 909" in text
@@ -143,7 +143,7 @@ namnder:
   - {namnd: Ny nämnd, ram: 50000}
 """)
     out = tmp_path / "ut"
-    r = CliRunner().invoke(app, ["allocate", str(p), "--out", str(out)])
+    r = CliRunner().invoke(app, ["allocate", str(p), "--ut", str(out)])
     assert r.exit_code == 2
     assert "skillnad 50,0 mnkr (mer än planen)" in r.output.replace("\u00a0", " ")
     assert "Traceback" not in r.output
@@ -152,8 +152,8 @@ namnder:
 
 def test_next_year_draft_from_the_2023_ramar(tmp_path):
     out = tmp_path / "ut"
-    r = CliRunner().invoke(app, ["allocate", str(RAMAR / "nettokostnadsramar_2023.yaml"), "--next-year",
-                                 "--out", str(out)])
+    r = CliRunner().invoke(app, ["allocate", str(RAMAR / "nettokostnadsramar_2023.yaml"), "--nasta-ar",
+                                 "--ut", str(out)])
     assert r.exit_code == 0, r.output
     text = r.output.replace("\u00a0", " ")
     # LPIK-like index 2024: 0,55 · 3,3 % + 0,45 · 2,4 % = 2,895 %; 10 825 → 11 138,4 against the plan's 11 277
@@ -218,7 +218,7 @@ def test_bad_ram_file_is_a_clear_message_exit_2_nothing_written(tmp_path, case, 
     text = "\n".join(str(x) for x in exc.value.problems)
     assert fragment in text and str(p) in text, text
     out = tmp_path / "ut"
-    r = CliRunner().invoke(app, ["allocate", str(p), "--out", str(out)])
+    r = CliRunner().invoke(app, ["allocate", str(p), "--ut", str(out)])
     assert r.exit_code == 2, r.output
     assert "Traceback" not in r.output and not out.exists()
 
@@ -246,15 +246,15 @@ def test_allocate_never_replaces_a_file_it_did_not_write(tmp_path, monkeypatch):
     work.mkdir()
     shutil.copy(RAMAR / "hsn_ram_2026.yaml", work / "ram.yaml")
     monkeypatch.chdir(work)
-    r = CliRunner().invoke(app, ["allocate", "ram.yaml", "--out", ".", "--no-plot"])
+    r = CliRunner().invoke(app, ["allocate", "ram.yaml", "--ut", ".", "--utan-diagram"])
     assert r.exit_code == 2 and "innehåller indata" in r.output
     out = tmp_path / "ut"
     out.mkdir()
     (out / "ramar.csv").write_text("mina egna siffror", encoding="utf-8")
-    r = CliRunner().invoke(app, ["allocate", "ram.yaml", "--out", str(out), "--no-plot"])
+    r = CliRunner().invoke(app, ["allocate", "ram.yaml", "--ut", str(out), "--utan-diagram"])
     assert r.exit_code == 2 and "ramar.csv" in r.output
     assert (out / "ramar.csv").read_text(encoding="utf-8") == "mina egna siffror"
     out2 = tmp_path / "ut2"
     for _ in range(2):  # its own files: written again
-        r = CliRunner().invoke(app, ["allocate", "ram.yaml", "--out", str(out2), "--no-plot"])
+        r = CliRunner().invoke(app, ["allocate", "ram.yaml", "--ut", str(out2), "--utan-diagram"])
         assert r.exit_code == 0, r.output

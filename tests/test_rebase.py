@@ -80,12 +80,12 @@ def test_rebase_refuses_a_year_outside_the_plan_and_an_existing_directory(tmp_pa
 
 def test_cli_rebase_then_check_the_new_directory(tmp_path):
     target = tmp_path / "antaganden_2024"
-    r = CliRunner().invoke(app, ["rebase", "--utfall", str(MAKRO), "--ar", "2024", "--out", str(target)])
+    r = CliRunner().invoke(app, ["rebase", "--utfall", str(MAKRO), "--ar", "2024", "--ut", str(target)])
     assert r.exit_code == 0, r.output
     assert "basår 2024, planen 2024–2026, prognosen till 2029" in r.output
-    r = CliRunner().invoke(app, ["check", "--assumptions", str(target)])
+    r = CliRunner().invoke(app, ["check", "--antaganden", str(target)])
     assert r.exit_code == 0, r.output
-    r = CliRunner().invoke(app, ["rebase", "--utfall", str(MAKRO), "--ar", "2024", "--out", str(target)])
+    r = CliRunner().invoke(app, ["rebase", "--utfall", str(MAKRO), "--ar", "2024", "--ut", str(target)])
     assert r.exit_code == 2
 
 
@@ -143,8 +143,8 @@ def workdir(tmp_path):
 def test_rebase_refuses_an_output_that_is_contains_or_lies_inside_an_input(workdir, out, monkeypatch):
     monkeypatch.chdir(workdir)
     before = _tree(workdir)
-    r = CliRunner().invoke(app, ["rebase", "--utfall", "utfall.csv", "--ar", "2024", "--assumptions", "antaganden",
-                                 "--out", out, "--overwrite"])
+    r = CliRunner().invoke(app, ["rebase", "--utfall", "utfall.csv", "--ar", "2024", "--antaganden", "antaganden",
+                                 "--ut", out, "--skriv-over"])
     assert r.exit_code == 2, r.output
     assert "indata" in r.output and "Traceback" not in r.output
     assert _tree(workdir) == before  # nothing deleted, replaced or added
@@ -152,21 +152,21 @@ def test_rebase_refuses_an_output_that_is_contains_or_lies_inside_an_input(workd
 
 def test_overwrite_removes_only_what_an_earlier_rebase_wrote(workdir):
     target = workdir / "ny"
-    args = ["rebase", "--utfall", str(workdir / "utfall.csv"), "--ar", "2024", "--assumptions",
-            str(workdir / "antaganden"), "--out", str(target)]
+    args = ["rebase", "--utfall", str(workdir / "utfall.csv"), "--ar", "2024", "--antaganden",
+            str(workdir / "antaganden"), "--ut", str(target)]
     assert CliRunner().invoke(app, args).exit_code == 0
     assert (target / ".flerarsprognos-manifest").is_file()
-    r = CliRunner().invoke(app, [*args, "--overwrite"])  # its own files: replaced
+    r = CliRunner().invoke(app, [*args, "--skriv-over"])  # its own files: replaced
     assert r.exit_code == 0, r.output
     (target / "egen.txt").write_text("behåll", encoding="utf-8")
     before = _tree(target)
-    r = CliRunner().invoke(app, [*args, "--overwrite"])
+    r = CliRunner().invoke(app, [*args, "--skriv-over"])
     assert r.exit_code == 2 and "egen.txt" in r.output
     assert _tree(target) == before
     other = workdir / "annan"
     other.mkdir()
     (other / "x.yaml").write_text("a: 1\n", encoding="utf-8")
-    r = CliRunner().invoke(app, [*args[:-1], str(other), "--overwrite"])  # no manifest: nothing removed
+    r = CliRunner().invoke(app, [*args[:-1], str(other), "--skriv-over"])  # no manifest: nothing removed
     assert r.exit_code == 2 and "förteckning" in r.output
     assert (other / "x.yaml").read_text(encoding="utf-8") == "a: 1\n"
 
@@ -296,7 +296,7 @@ BAD_REBASE = [
     ("bråkår", None, ["--utfall", str(MAKRO), "--ar", "2024.5"], "'--ar'"),
     ("år före basåret", None, ["--utfall", str(MAKRO), "--ar", "2023"], "efter basåret 2023"),
     ("år efter horisonten", None, ["--utfall", str(MAKRO), "--ar", "20266"], "inom horisonten"),
-    ("antaganden saknas", None, ["--utfall", str(MAKRO), "--ar", "2024", "--assumptions", "finns_inte"], "finns_inte"),
+    ("antaganden saknas", None, ["--utfall", str(MAKRO), "--ar", "2024", "--antaganden", "finns_inte"], "finns_inte"),
     ("inget för året", _R + "verksamhetens_intakter;2026;1\n", ["--ar", "2024"], "inget utfall för regionen 2024"),
     ("bara nämndrader", "# enhet: mnkr\n# niva: namnd\n# organisation: HSN\nrad;ar;utfall\n"
      "verksamhetens_intakter;2024;1\n", ["--ar", "2024"], "inget utfall för regionen 2024"),
@@ -321,7 +321,7 @@ def test_bad_rebase_input_is_a_clear_message_exit_2_nothing_written(tmp_path, mo
         else:
             p.write_text(content, encoding="utf-8")
         args = ["--utfall", str(p), *args]
-    r = CliRunner().invoke(app, ["rebase", *args, "--out", str(tmp_path / "ny")])
+    r = CliRunner().invoke(app, ["rebase", *args, "--ut", str(tmp_path / "ny")])
     assert r.exit_code == 2, r.output
     assert fragment in r.output and "Traceback" not in r.output, r.output
     assert not (tmp_path / "ny").exists()
@@ -330,8 +330,18 @@ def test_bad_rebase_input_is_a_clear_message_exit_2_nothing_written(tmp_path, mo
 
 def test_the_shipped_deficit_example_rebases_to_rur_0_and_157_to_regain(tmp_path):
     example = MAKRO.parent / "region_2023_underskott.csv"
-    r = CliRunner().invoke(app, ["rebase", "--utfall", str(example), "--ar", "2024", "--out", str(tmp_path / "ny")])
+    r = CliRunner().invoke(app, ["rebase", "--utfall", str(example), "--ar", "2024", "--ut", str(tmp_path / "ny")])
     assert r.exit_code == 0, r.output
     new = load_assumptions(tmp_path / "ny")
     assert float(new["rur_ingaende"]) == 0.0 and _ledger(new) == {2023: pytest.approx(157.0)}
     assert "återställs senast 2026" in new.values["balanskravsunderskott_ingaende"].source
+
+
+def test_an_assumption_workbook_is_refused_with_a_message(tmp_path):
+    """The rebase rewrites the YAML files' text: a workbook source is a clear error, not a traceback."""
+    book = tmp_path / "antaganden.xlsx"
+    assert CliRunner().invoke(app, ["antaganden", "--excel", str(book)]).exit_code == 0
+    r = CliRunner().invoke(app, ["rebase", "--utfall", str(MAKRO), "--ar", "2024", "--antaganden", str(book),
+                                 "--ut", str(tmp_path / "n")])
+    assert r.exit_code == 2 and "kan inte utgå från en arbetsbok" in r.output, r.output
+    assert "Traceback" not in r.output and not (tmp_path / "n").exists()

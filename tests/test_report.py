@@ -208,7 +208,7 @@ def test_html_in_titles_is_escaped(default_run):
 def test_report_onto_an_input_is_refused_and_the_input_kept(assumptions_copy, tmp_path):
     target = assumptions_copy / "makro.yaml"
     before = target.read_bytes()
-    result = runner.invoke(app, ["report", "--utan-analyser", "--assumptions", str(assumptions_copy),
+    result = runner.invoke(app, ["report", "--utan-analyser", "--antaganden", str(assumptions_copy),
                                  "--html", str(target)])
     assert result.exit_code == 2, result.output
     assert "indata" in result.output and target.read_bytes() == before

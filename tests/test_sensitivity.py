@@ -125,7 +125,7 @@ def test_both_sides_show_the_asymmetry_of_the_rur(res):
 
 def test_cli_writes_kanslighet_csv(tmp_path):
     out = tmp_path / "k"
-    result = runner.invoke(app, ["sensitivity", "--out", str(out)])
+    result = runner.invoke(app, ["sensitivity", "--ut", str(out)])
     assert result.exit_code == 0, result.output
     assert "+10 öre" in result.output and "Känslighetsanalys" in result.output
     df = pd.read_csv(out / "kanslighet.csv")
@@ -138,11 +138,11 @@ def test_cli_writes_kanslighet_csv(tmp_path):
 
 
 def test_cli_from_a_scenario_and_bad_scenario(tmp_path):
-    result = runner.invoke(app, ["sensitivity", "hogre_loner", "--out", str(tmp_path / "k"), "--quiet"])
+    result = runner.invoke(app, ["sensitivity", "hogre_loner", "--ut", str(tmp_path / "k"), "--tyst"])
     assert result.exit_code == 0, result.output
     df = pd.read_csv(tmp_path / "k" / "kanslighet.csv")
     assert set(df.scenario) == {"hogre_loner"}
-    bad = runner.invoke(app, ["sensitivity", str(tmp_path / "finns_inte.yaml"), "--out", str(tmp_path / "b")])
+    bad = runner.invoke(app, ["sensitivity", str(tmp_path / "finns_inte.yaml"), "--ut", str(tmp_path / "b")])
     assert bad.exit_code == 2 and not (tmp_path / "b").exists()
 
 

@@ -96,13 +96,13 @@ def test_chunking_does_not_change_numbers(base_params):
 
 def test_cli_prints_the_politicians_table_and_writes_files(tmp_path):
     out = tmp_path / "svep"
-    result = runner.invoke(app, ["sweep", str(SHIPPED), "--out", str(out)])
+    result = runner.invoke(app, ["sweep", str(SHIPPED), "--ut", str(out)])
     assert result.exit_code == 0, output(result)
     text = output(result)
     assert "Årets resultat (mnkr) 2025" in text and "+5,0 pe" in text and "-1,0 pe" in text
     assert "147 BN" in text  # the plan's 2025 result at zero shift; balanskrav and 98 % met
     assert {p.name for p in out.iterdir()} == {"svep.nc", "experiment.csv", "svep.csv"}
-    quiet = runner.invoke(app, ["sweep", str(SHIPPED), "--out", str(tmp_path / "q"), "--quiet"])
+    quiet = runner.invoke(app, ["sweep", str(SHIPPED), "--ut", str(tmp_path / "q"), "--tyst"])
     assert quiet.exit_code == 0 and "147 BN" not in output(quiet)
 
 
@@ -217,7 +217,7 @@ def test_bad_spec_exit_2_names_file_and_key_nothing_written(tmp_path, case):
     body, key, words = BAD[case]
     spec_file = write(tmp_path, body, f"{case}.yaml")
     out = tmp_path / "ut"
-    result = runner.invoke(app, ["sweep", str(spec_file), "--out", str(out)])
+    result = runner.invoke(app, ["sweep", str(spec_file), "--ut", str(out)])
     text = output(result)
     assert result.exit_code == 2, text
     assert "Traceback" not in text
@@ -227,7 +227,7 @@ def test_bad_spec_exit_2_names_file_and_key_nothing_written(tmp_path, case):
 
 def test_a_scenario_file_is_not_a_sweep_spec(tmp_path):
     result = runner.invoke(app, ["sweep", str(default_scenarios_dir() / "hogre_loner.yaml"),
-                                 "--out", str(tmp_path / "ut")])
+                                 "--ut", str(tmp_path / "ut")])
     assert result.exit_code == 2 and "typ" in output(result)
     assert not (tmp_path / "ut").exists()
 
@@ -262,7 +262,7 @@ def test_unknown_baseline_names_the_spec_and_key(tmp_path):
 axlar:
   x: {nycklar: [kpi], enhet: procent, varden: [0]}
 """)
-    result = runner.invoke(app, ["sweep", str(spec_file), "--out", str(tmp_path / "ut")])
+    result = runner.invoke(app, ["sweep", str(spec_file), "--ut", str(tmp_path / "ut")])
     text = output(result)
     assert result.exit_code == 2 and "svep.yaml" in text and "baslinje" in text and "finns_ej" in text, text
     assert not (tmp_path / "ut").exists()

@@ -8,10 +8,12 @@ import typer
 
 from flerarsprognos.cli import app
 from flerarsprognos.cli.common import (
+    QuietOption,
     command_line,
     console,
     handles_bad_input,
     out_dir_for,
+    out_option,
     print_problems,
 )
 
@@ -67,19 +69,15 @@ def _table(comparison, organisation: str, year: int):
     return t
 
 
+# The old spellings (--outcome, --year, -y, --out, --quiet …) are rewritten to these names by
+# cli/svenska.py's ALIASES, as for every command.
 UtfallOption = typer.Option(None, "--utfall", "-u", show_default=False,
                             help="Utfallsfil (.csv eller .xlsx), se docs/utfall.md. Krävs.")
-OldUtfallOption = typer.Option(None, "--outcome", hidden=True)  # the old spelling, still accepted
-OldArOption = typer.Option(None, "--year", "-y", hidden=True)
 
 
-def _either(new, old, name: str):
-    """The value of a Swedish option or of its old spelling (both given: an error)."""
-    from flerarsprognos.problems import InputError, Problem
-
-    if new is not None and old is not None and new != old:
-        raise InputError([Problem(name, None, "anges två gånger (också med det gamla namnet); ange den en gång")])
-    return new if new is not None else old
+def _assumptions_option(what: str):
+    return typer.Option(None, "--antaganden", "-a", show_default=False, metavar="<katalog eller .xlsx>",
+                        help=f"{what} Utan flaggan: de inbyggda.")
 
 
 def _required(value, name: str):
@@ -102,30 +100,26 @@ def compare_command(
                                         "horisont. Utan flaggan: budgetkolumnen i utfallsfilen."),
     ar: int = typer.Option(None, "--ar", show_default=False,
                            help="År att jämföra. Utan flaggan: det senaste året med utfall."),
-    out: Path = typer.Option(None, "--out", "-o", show_default=False,
-                             help="Katalog för resultatfilerna. Utan flaggan: outputs/jamforelse_<utfallsfil>/."),
+    out: Path = out_option("jamforelse_<utfallsfil>"),
     excel: Path = typer.Option(None, "--excel", show_default=False,
                                help="Skriv också en Excelbok med bladet 'Plan mot utfall'. Utan flaggan: ingen Excel."),
-    sheet: str = typer.Option(None, "--sheet", show_default=False,
+    sheet: str = typer.Option(None, "--blad", show_default=False,
                               help="Blad i en .xlsx-utfallsfil. Utan flaggan: bladet 'Utfall' eller det första."),
-    strict: bool = typer.Option(False, "--strict", help="Behandla angivna siffror som inte stämmer som fel "
+    strict: bool = typer.Option(False, "--strikt", help="Behandla angivna siffror som inte stämmer som fel "
                                                         "(felkod 2, inget skrivs). Utan flaggan: de rapporteras."),
-    quiet: bool = typer.Option(False, "--quiet", "-q", help="Skriv inga tabeller, bara var filerna hamnade."),
-    outcome_old: Path = OldUtfallOption,
-    year_old: int = OldArOption,
+    quiet: bool = QuietOption,
 ):
     from flerarsprognos.io.utfallsfil import read_outcome
     from flerarsprognos.problems import Problems
 
-    utfall = _required(_either(utfall, outcome_old, "--utfall"), "--utfall")
-    year = _either(ar, year_old, "--ar")
+    utfall = _required(utfall, "--utfall")
     problems = Problems()
     outcome_file = read_outcome(utfall, problems, sheet=sheet)
     plans = [load_plan(p, problems) for p in (plan or [])]
     problems.raise_if_errors()
     target = out_dir_for(out, f"jamforelse_{utfall.stem}")
     _check_targets(target, excel, [utfall, *[_plan_path(p) for p in (plan or [])]])
-    comparison = _comparison(outcome_file, plans, year, strict, problems)
+    comparison = _comparison(outcome_file, plans, ar, strict, problems)
     print_problems(problems.items)
     if not quiet:
         _print(comparison)
@@ -145,7 +139,7 @@ def _check_targets(target: Path, excel: Path | None, inputs: list[Path]) -> None
     from flerarsprognos.problems import Problems
 
     problems = Problems()
-    check_output_path(target, inputs, problems, "--out")
+    check_output_path(target, inputs, problems, "--ut")
     if excel is not None:
         check_output_path(excel, inputs, problems, "--excel")
         if not excel.parent.is_dir():
@@ -216,7 +210,7 @@ def _check_replace(target: Path, names: list[str], excel: Path | None = None) ->
     from flerarsprognos.problems import Problems
 
     problems = Problems()
-    check_replace(target, names, problems, "--out")
+    check_replace(target, names, problems, "--ut")
     if excel is not None:
         check_replace(excel.parent, [excel.name], problems, "--excel")
     problems.raise_if_errors()
@@ -308,18 +302,16 @@ def _print_accuracy(comparison) -> None:
 @handles_bad_input
 def allocate_command(
     file: Path = typer.Argument(..., help="Ramfil (YAML), se docs/utfall.md och examples/ramar/."),
-    assumptions: Path = typer.Option(None, "--assumptions", "-a", show_default=False,
-                                     help="Antaganden för planens nettokostnad och för index: lpik. "
-                                          "Utan flaggan: de inbyggda."),
-    out: Path = typer.Option(None, "--out", "-o", show_default=False,
-                             help="Katalog för resultatfilerna. Utan flaggan: outputs/ramar_<ramfil>/."),
-    no_plot: bool = typer.Option(False, "--no-plot", help="Rita inga vattenfallsdiagram. Utan flaggan: ett per "
+    assumptions: Path = _assumptions_option("Antaganden (katalog eller arbetsbok) för planens nettokostnad och "
+                                            "för index: lpik."),
+    out: Path = out_option("ramar_<ramfil>"),
+    no_plot: bool = typer.Option(False, "--utan-diagram", help="Rita inga vattenfallsdiagram. Utan flaggan: ett per "
                                                           "nämnd med uppbyggnad."),
-    next_year: bool = typer.Option(False, "--next-year", help="Skriv ett utkast till nästa års ramfil: årets ramar "
+    next_year: bool = typer.Option(False, "--nasta-ar", help="Skriv ett utkast till nästa års ramfil: årets ramar "
                                                               "uppräknade med index (lpik) ur antagandena, och visa vad "
                                                               "som återstår att fördela mot planen. Utan flaggan: "
                                                               "bara årets ramar."),
-    quiet: bool = typer.Option(False, "--quiet", "-q", help="Skriv inga tabeller, bara var filerna hamnade."),
+    quiet: bool = QuietOption,
 ):
     from flerarsprognos.problems import Problems
     from flerarsprognos.utfall.ramar import read_ramfil
@@ -415,24 +407,22 @@ def rebase_command(
                                 help="Utfallsfil med regionens utfall, balansräkning och balanskravsutredning "
                                      "och/eller makroutfall (se docs/utfall.md). Krävs."),
     ar: int = typer.Option(None, "--ar", show_default=False, help="Utfallsåret, det nya basåret. Krävs."),
-    assumptions: Path = typer.Option(None, "--assumptions", "-a", show_default=False,
-                                     help="Antagandena som ombaseras. Utan flaggan: de inbyggda."),
-    out: Path = typer.Option(None, "--out", "-o", show_default=False,
+    assumptions: Path = typer.Option(None, "--antaganden", "-a", show_default=False, metavar="<katalog>",
+                                     help="Antagandekatalogen (*.yaml) som ombaseras. Utan flaggan: de inbyggda."),
+    out: Path = typer.Option(None, "--ut", "-o", show_default=False, metavar="<katalog>",
                              help="Den nya antagandekatalogen. Utan flaggan: outputs/antaganden_<år>/. Får inte "
                                   "vara, innehålla eller ligga i indata."),
-    overwrite: bool = typer.Option(False, "--overwrite", help="Ersätt en katalog som en tidigare ombasering skrev "
+    overwrite: bool = typer.Option(False, "--skriv-over", help="Ersätt en katalog som en tidigare ombasering skrev "
                                                               "(bara filerna i dess förteckning). Utan flaggan: fel "
                                                               "om katalogen finns och inte är tom."),
-    outcome_old: Path = OldUtfallOption,
-    year_old: int = OldArOption,
 ):
     from flerarsprognos.io.utfallsfil import read_outcome
     from flerarsprognos.paths import default_assumptions_dir
     from flerarsprognos.problems import Problems
     from flerarsprognos.utfall.rebase import rebase
 
-    utfall = _required(_either(utfall, outcome_old, "--utfall"), "--utfall")
-    year = _required(_either(ar, year_old, "--ar"), "--ar")
+    utfall = _required(utfall, "--utfall")
+    year = _required(ar, "--ar")
     problems = Problems()
     outcome_file = read_outcome(utfall, problems, require=None)
     source = assumptions or default_assumptions_dir()
@@ -476,7 +466,7 @@ def _print_rebase(new, check, macro, utfall: Path, year: int, target: Path) -> N
                       f"{new.slutar}, det nya sista året; ange det i kostnader.yaml om det ska gälla.[/yellow]",
                       soft_wrap=True)
     console.print("Granska källorna märkta 'Ombaserat' och 'att uppdatera' innan katalogen används "
-                  f"(flerarsprognos check --assumptions {target}).", soft_wrap=True)
+                  f"(flerarsprognos check --antaganden {target}).", soft_wrap=True)
 
 
 def _next_year(alloc, file: Path, assumptions, out, problems) -> None:

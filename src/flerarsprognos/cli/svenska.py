@@ -8,8 +8,8 @@ the typer classes the app is built from, once, when ``flerarsprognos.cli`` is im
   before help is drawn so ``rich`` is only imported when help is shown);
 - the type shown beside an option (``<path>`` → ``<sökväg>``; flags show none);
 - usage errors, translated by pattern (``No such option: --x`` → ``okänd flagga: --x``);
-- ``ALIASES``: old English option names still accepted (rewritten to the Swedish name before
-  parsing, shown nowhere).
+- ``ALIASES`` (and ``SHORT_ALIASES``): old English option names still accepted (rewritten to the
+  Swedish name before parsing, shown nowhere).
 """
 
 from __future__ import annotations
@@ -41,6 +41,8 @@ ALIASES = {
     "--scheduler": "--schemalaggare",
     "--chunk": "--block",
 }
+# Old short spellings that the Swedish names did not keep (compare/rebase: -y for --year).
+SHORT_ALIASES = {"-y": "--ar"}
 
 RICH_TEXTS = {
     "ARGUMENTS_PANEL_TITLE": "Argument",
@@ -168,7 +170,7 @@ def rewrite_aliases(command, args: list[str]) -> list[str]:
         if arg == "--":
             return out + args[i:]
         name, eq, value = arg.partition("=")
-        new = ALIASES.get(name)
+        new = ALIASES.get(name) or SHORT_ALIASES.get(name)
         if new and new in names and name not in names:
             arg = new + eq + value
         out.append(arg)

@@ -3,11 +3,11 @@
 Two rules, one function each (used by ``rebase``; meant for every command that writes):
 
 - :func:`check_output_path` refuses an output path that *is*, *contains* or *lies inside*
-  one of the command's inputs (a file or a directory). ``rebase --out .`` run in the
+  one of the command's inputs (a file or a directory). ``rebase --ut .`` run in the
   directory holding the assumptions, or ``compare --utfall X --excel X``, is an error
   before anything is written.
 - A directory the tool writes carries a manifest (:data:`MANIFEST`, one file name a line)
-  naming what it wrote. :func:`check_overwrite` allows ``--overwrite`` to replace the
+  naming what it wrote. :func:`check_overwrite` allows ``--skriv-over`` to replace the
   directory only if everything in it is named in that manifest: an unrelated file (or a
   directory without a manifest) is never deleted; the command refuses and says which files
   are in the way.
@@ -25,7 +25,7 @@ from pathlib import Path
 from flerarsprognos.problems import Problems
 
 MANIFEST = ".flerarsprognos-manifest"
-_MANIFEST_HEAD = "# Filer som flerarsprognos har skrivit i den här katalogen (tas bort av --overwrite):"
+_MANIFEST_HEAD = "# Filer som flerarsprognos har skrivit i den här katalogen (tas bort av --skriv-over):"
 
 
 def _resolved(p: Path | str) -> Path:
@@ -37,7 +37,7 @@ def _inside(child: Path, parent: Path) -> bool:
 
 
 def check_output_path(out: Path | str, inputs: Iterable[Path | str | None], problems: Problems,
-                      option: str = "--out") -> bool:
+                      option: str = "--ut") -> bool:
     """Add an error for each input that ``out`` is, contains or lies inside; True if none.
 
     ``inputs`` are the command's input files and directories (None entries are skipped).
@@ -81,7 +81,7 @@ def write_manifest(directory: Path | str, names: Iterable[str]) -> Path:
     return path
 
 
-def check_overwrite(directory: Path | str, overwrite: bool, problems: Problems, option: str = "--out") -> list[Path]:
+def check_overwrite(directory: Path | str, overwrite: bool, problems: Problems, option: str = "--ut") -> list[Path]:
     """May ``directory`` receive the tool's output? Returns the files to remove first.
 
     A missing or empty directory: yes, nothing to remove. A directory with content: only with
@@ -96,19 +96,19 @@ def check_overwrite(directory: Path | str, overwrite: bool, problems: Problems, 
     if not entries:
         return []
     if not overwrite:
-        problems.error(str(d), option, "katalogen finns redan och är inte tom (välj en annan eller ange --overwrite)")
+        problems.error(str(d), option, "katalogen finns redan och är inte tom (välj en annan eller ange --skriv-over)")
         return []
     listed = read_manifest(d)
     if listed is None:
         problems.error(str(d), option, f"katalogen har ingen förteckning ({MANIFEST}) över filer som verktyget "
-                                       "skrivit; --overwrite tar bara bort sådana filer. Välj en annan katalog "
+                                       "skrivit; --skriv-over tar bara bort sådana filer. Välj en annan katalog "
                                        "eller töm den själv.")
         return []
     foreign = [e for e in entries if e.name != MANIFEST and (e.name not in listed or not e.is_file())]
     if foreign:
         names = ", ".join(e.name for e in foreign[:5]) + (f" och {len(foreign) - 5} till" if len(foreign) > 5 else "")
         problems.error(str(d), option, f"katalogen innehåller filer som verktyget inte har skrivit ({names}); "
-                                       "--overwrite tar inte bort dem. Välj en annan katalog.")
+                                       "--skriv-over tar inte bort dem. Välj en annan katalog.")
         return []
     return entries
 
@@ -119,7 +119,7 @@ def remove_written(files: Iterable[Path]) -> None:
         f.unlink(missing_ok=True)
 
 
-def check_replace(directory: Path | str, names: Iterable[str], problems: Problems, option: str = "--out") -> bool:
+def check_replace(directory: Path | str, names: Iterable[str], problems: Problems, option: str = "--ut") -> bool:
     """For a command that writes named files into ``directory``: an error for each of ``names``
     that already exists there but is not in the manifest (a file the tool did not write).
     True if every file may be written."""

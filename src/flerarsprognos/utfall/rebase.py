@@ -22,7 +22,7 @@ What happens (documented in ``docs/utfall.md``):
 
 The original files are never modified; the new directory is written to a temporary name and
 renamed only when it is complete and loads without errors. It may not be, contain or lie
-inside an input, and ``--overwrite`` removes only files an earlier rebase wrote there
+inside an input, and ``--skriv-over`` removes only files an earlier rebase wrote there
 (its manifest, :mod:`flerarsprognos.io.guard`).
 """
 
@@ -130,7 +130,12 @@ def rebase(assumptions_dir: Path, utfall: OutcomeFile, year: int, target: Path, 
 
 def _check_request(base: AssumptionSet, utfall: OutcomeFile, year: int, source: Path, target: Path,
                    overwrite: bool, problems: Problems) -> list[Path]:
-    """Errors for a year outside the horizon, an outcome with nothing for it, an unsafe target."""
+    """Errors for a year outside the horizon, an outcome with nothing for it, an unsafe target,
+    a workbook as the source (the rebase writes a directory of YAML files beside the originals' text)."""
+    if source.is_file():
+        problems.error(str(source), "--antaganden", "ombaseringen skriver om antagandefilerna (*.yaml) och kan "
+                                                    "inte utgå från en arbetsbok; för in ändringarna i en "
+                                                    "antagandekatalog och ange den")
     if not (base.basar < year <= base.slutar):
         problems.error("--ar", None, f"året {year} ska ligga efter basåret {base.basar} och "
                                      f"inom horisonten (till {base.slutar})", year)
