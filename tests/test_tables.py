@@ -35,3 +35,25 @@ def test_difference_rows_named_by_scenario_title(default_run):
     for s in default_run.sets[1:]:
         assert s.title.split()[0] in text
         assert s.name not in text
+
+
+@pytest.mark.parametrize("width", [80, 160])
+def test_scenario_names_and_titles_with_markup_print_literally(tmp_path, width):
+    """A scenario called x[red] (its file's name) with a title holding rich markup: every table
+    title and row shows the text as typed; a stray closing tag does not raise a MarkupError."""
+    from flerarsprognos.runner import run
+
+    path = tmp_path / "x[red].yaml"
+    path.write_text("titel: 'Röd [red] titel [/bold]'\nbeskrivning: B\nkalla: K\nbaslinje: bas\nandringar:\n"
+                    "  kpi: {enhet: procent, forskjutning: 1}\n", encoding="utf-8")
+    r = run(None, [str(path)])
+    res = r.result.copy()
+    res.attrs["scenarier"] = ";".join(f"{s.name}: {s.title}" for s in r.sets)
+    console = Console(width=width, record=True, color_system=None)
+    for make in (tables.resultatbudget, tables.balanskravsutredning, tables.finansiella_mal):
+        console.print(make(res, "x[red]"))
+    console.print(tables.difference(res))
+    text = console.export_text()
+    for title in ("Resultatbudget – x[red]", "Balanskravsutredning – x[red]", "Finansiella mål – x[red]"):
+        assert title in text, title
+    assert "Röd [red] titel [/bold]" in text
