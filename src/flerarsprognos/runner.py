@@ -11,11 +11,11 @@ from pathlib import Path
 
 import xarray as xr
 
-from flerarsprognos.io.assumptions import AssumptionSet, load_assumptions
-from flerarsprognos.io.scenarios import Scenario, apply_scenarios, read_scenario_arg
-from flerarsprognos.model.engine import project
+from flerarsprognos.io.assumptions import AssumptionSet
 from flerarsprognos.io.params import build_params
-from flerarsprognos.paths import default_assumptions_dir, resolve_scenario
+from flerarsprognos.io.scenarios import Scenario, apply_scenarios
+from flerarsprognos.io.scenarios import load_sets as _read_sets
+from flerarsprognos.model.engine import project
 from flerarsprognos.problems import Problem, Problems
 
 
@@ -35,9 +35,7 @@ class Run:
 def load_sets(assumptions: Path | None, scenario_args: list[str], problems: Problems) -> tuple[AssumptionSet, list[AssumptionSet]]:
     """``bas`` and one assumption set per scenario argument (see :func:`flerarsprognos.io.scenarios.load_sets`,
     which reads them without importing the model, for ``check``)."""
-    from flerarsprognos.io.scenarios import load_sets as read_sets
-
-    return read_sets(assumptions, scenario_args, problems)
+    return _read_sets(assumptions, scenario_args, problems)
 
 
 def run_sets(base: AssumptionSet, sets: list[AssumptionSet] | None = None,
