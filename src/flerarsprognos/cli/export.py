@@ -154,7 +154,8 @@ def export_command(
                                     "och byts sedan ut."),
     svep: Path = SweepOption,
     kanslighet: bool = typer.Option(True, "--kanslighet/--utan-kanslighet",
-                                    help="Ta med den vanliga känslighetsanalysen (standard: ja)."),
+                                    help="Ta med den vanliga känslighetsanalysen. Utan flaggan: den tas med; "
+                                         "--utan-kanslighet utelämnar bladet."),
     utfall: Path = typer.Option(None, "--utfall", "-u", show_default=False,
                                 help="Utfallsfil (se docs/utfall.md): lägger till bladet 'Plan mot utfall' "
                                      "(utfallet mot filens budgetkolumn, som i compare). Utan flaggan: inget sådant blad."),
@@ -298,7 +299,7 @@ def report_command(
     svep: Path = SweepOption,
     analyser: bool = typer.Option(True, "--analyser/--utan-analyser",
                                   help="Ta med känslighetsanalys (tornado) och Monte Carlo (solfjäder) "
-                                       "när de finns (standard: ja)."),
+                                       "när de finns. Utan flaggan: de tas med; --utan-analyser utelämnar dem."),
 ):
     from flerarsprognos.output import plots
     from flerarsprognos.output.report import Diagram, ReportExtras, build_report, check_report_target, write_report
