@@ -56,6 +56,7 @@ class AssumptionSet:
     digest: str
     scenario_files: list[Path] = field(default_factory=list)
     title: str = "Basalternativ"
+    riket: Path | None = None  # the national set under the region's files (None: one layer)
 
     @property
     def basar(self) -> int:
@@ -315,7 +316,13 @@ def parse_entry(spec: Spec, entry: Any, file: str, horizon: Horizon | None,
             return None
         raw = entry["varde"]
         if spec.unit == "text":
-            if raw not in spec.choices:
+            if not spec.choices:  # free text (a name, a date): any non-empty string
+                if isinstance(raw, (str, int, float)) or hasattr(raw, "isoformat"):
+                    raw = str(raw).strip()
+                if not isinstance(raw, str) or not raw:
+                    problems.error(file, key, "ska vara en text")
+                    return None
+            elif raw not in spec.choices:
                 problems.error(file, key, f"'{raw}' är inget tillåtet värde (välj {', '.join(spec.choices)})")
                 return None
             value.data = raw
@@ -378,18 +385,8 @@ def _horizon(raw_params: dict[str, tuple[str, Any]], problems: Problems) -> Hori
     return h
 
 
-def load_assumptions(directory: Path | str, problems: Problems | None = None) -> AssumptionSet:
-    """Read and validate every ``*.yaml`` in ``directory``; raise InputError on any error."""
-    directory = Path(directory)
-    own = problems if problems is not None else Problems()
-    files = sorted(directory.glob("*.yaml")) if directory.is_dir() else []
-    if not directory.is_dir():
-        own.error(directory, None, "katalogen med antaganden finns inte")
-        own.raise_if_errors()
-    if not files:
-        own.error(directory, None, "inga antagandefiler (*.yaml) i katalogen")
-        own.raise_if_errors()
-
+def _read_files(files: list[Path], own: Problems) -> tuple[dict[str, tuple[str, Any]], set[str]]:
+    """Each file's ``parametrar`` as written: key -> (file, entry); and the topics that could not be read."""
     raw_params: dict[str, tuple[str, Any]] = {}
     unreadable: set[str] = set()  # topics whose file could not be read: no "saknas" flood
     for path in files:
@@ -401,9 +398,9 @@ def load_assumptions(directory: Path | str, problems: Problems | None = None) ->
             own.error(path, None, "filen ska vara en tabell med 'beskrivning' och 'parametrar'")
             continue
         for k in data:
-            if k not in FILE_KEYS:
+            if k not in FILE_KEYS and not (k == "riket" and path.name == "region.yaml"):
                 own.error(path, str(k), "okänd nyckel på filens översta nivå "
-                                        "(tillåtna: beskrivning, parametrar)")
+                                        "(tillåtna: beskrivning, parametrar; i region.yaml även riket)")
         params = data.get("parametrar")
         if not isinstance(params, dict):
             own.error(path, "parametrar", "saknas eller är ingen tabell")
@@ -421,23 +418,58 @@ def load_assumptions(directory: Path | str, problems: Problems | None = None) ->
             if SPECS[key].topic != path.stem:
                 own.warn(path, key, f"hör hemma i {SPECS[key].topic}.yaml")
             raw_params[key] = (str(path), entry)
+    return raw_params, unreadable
+
+
+def load_assumptions(directory: Path | str, problems: Problems | None = None,
+                     riket: Path | str | None = None) -> AssumptionSet:
+    """Read and validate the region's ``*.yaml`` in ``directory`` over its national set
+    (``riket``, see :mod:`flerarsprognos.io.layers`); raise InputError on any error."""
+    from flerarsprognos.io import layers
+
+    directory = Path(directory)
+    own = problems if problems is not None else Problems()
+    files = sorted(directory.glob("*.yaml")) if directory.is_dir() else []
+    if not directory.is_dir():
+        own.error(directory, None, "katalogen med antaganden finns inte")
+        own.raise_if_errors()
+    if not files:
+        own.error(directory, None, "inga antagandefiler (*.yaml) i katalogen")
+        own.raise_if_errors()
+
+    riket_dir = layers.find_riket(directory, Path(riket) if riket is not None else None, own)
+    national_files = sorted(riket_dir.glob("*.yaml")) if riket_dir is not None else []
+    raw_params, unreadable = _read_files(files, own)
+    reported: set[str] = set()  # keys whose absence is already reported
+    if riket_dir is not None:
+        national, unreadable_national = _read_files(national_files, own)
+        unreadable |= unreadable_national
+        raw_params = layers.merge_layers(national, raw_params, own)
+    layers.add_lansvis_skattesats(raw_params, riket_dir, directory, own, reported)
 
     horizon = _horizon(raw_params, own)
+    if riket_dir is not None and horizon is not None and not layers.check_base_year(
+            national, horizon.basar, raw_params["basar"][0], own):
+        own.raise_if_errors()  # every other national value is for the wrong years: say only this
     values: dict[str, Value] = {}
     for key, (file, entry) in raw_params.items():
         v = parse_entry(SPECS[key], entry, file, horizon, own)
         if v is not None:
             values[key] = v
     for key, spec in SPECS.items():
-        if key not in raw_params and spec.topic not in unreadable:
-            own.error(directory / f"{spec.topic}.yaml", key, f"saknas ({spec.label}, "
-                                                            f"{UNIT_LABELS[spec.unit]})")
+        if key not in raw_params and key not in reported and spec.topic not in unreadable:
+            home = riket_dir if spec.national and riket_dir is not None else directory
+            own.error(home / f"{spec.topic}.yaml", key, f"saknas ({spec.label}, "
+                                                       f"{UNIT_LABELS[spec.unit]})")
     if horizon is not None:
         _cross_checks(values, horizon, own, directory)
     own.raise_if_errors()
     assert horizon is not None
-    return AssumptionSet(name="bas", years=horizon.years, planslut=horizon.planslut,
-                         values=values, files=files, digest=assumption_digest(files))
+    digest = assumption_digest(files)
+    if riket_dir is not None:
+        digest = hashlib.sha256(f"{digest}/{assumption_digest(national_files)}".encode()).hexdigest()[:16]
+    return AssumptionSet(name="bas", years=horizon.years, planslut=horizon.planslut, values=values,
+                         files=files + national_files, digest=digest, riket=riket_dir)
 
 
 def _cross_checks(values: dict[str, Value], horizon: Horizon, problems: Problems, directory: Path):

@@ -1,0 +1,184 @@
+"""Two layers of assumptions: the national prognosunderlag (``riket``) and the region's own set.
+
+A region directory holds the region's files (``region.yaml``, ``kostnader.yaml`` …). Its
+national set is, in this order:
+
+1. ``--riket KATALOG`` on the command line,
+2. the key ``riket:`` at the top of ``region.yaml`` (a path relative to the region directory,
+   or ``standard`` for the shipped national set),
+3. a subdirectory ``riket/`` of the region directory (the shipped default: ``assumptions/riket/``),
+4. none: the directory then holds every key itself (a single-layer set, as ``ombasera`` writes).
+
+Each key's layer is the column ``lager`` of ``io/schema.csv``: ``riket`` (national; a region
+file may override it, with a warning), ``riket_fast`` (national and fixed by law or a common
+guideline: a region file naming it is an error) or ``region``. The national set also holds
+``regioner.csv``: the 21 regions' SCB länskoder and the länsvisa skattesatser of förordning
+(2004:881) 2 §; the region's ``lanskod`` picks its rate for the inkomstutjämning unless the
+region states ``inkomstutjamning_skattesats`` itself.
+"""
+
+from __future__ import annotations
+
+import csv
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from flerarsprognos.io.schema import SPECS
+from flerarsprognos.problems import Problems
+
+RIKET_SUBDIR = "riket"
+REGION_TABLE = "regioner.csv"
+STANDARD = "standard"
+
+Raw = dict[str, tuple[str, Any]]  # key -> (file, entry as written)
+
+
+def default_riket_dir() -> Path:
+    """The shipped national set (SKR:s prognosunderlag that Region Värmland's plan 2023 built on)."""
+    from flerarsprognos.paths import default_assumptions_dir
+
+    return default_assumptions_dir() / RIKET_SUBDIR
+
+
+def _pointer(region_file: Path) -> str | None:
+    """The ``riket:`` key at the top of region.yaml, if any (read quietly: the loader reports errors)."""
+    try:
+        data = yaml.safe_load(region_file.read_text(encoding="utf-8"))
+    except (OSError, yaml.YAMLError, UnicodeDecodeError):
+        return None
+    value = data.get("riket") if isinstance(data, dict) else None
+    return None if value is None else str(value)
+
+
+def find_riket(directory: Path, riket: Path | None, problems: Problems) -> Path | None:
+    """The national set for the region directory, or None for a single-layer set."""
+    if riket is not None:
+        where, key = Path(riket), None
+        origin = "--riket"
+    else:
+        pointer = _pointer(directory / "region.yaml")
+        if pointer is not None:
+            where = default_riket_dir() if pointer == STANDARD else (directory / pointer)
+            origin, key = directory / "region.yaml", "riket"
+        elif (directory / RIKET_SUBDIR).is_dir():
+            return directory / RIKET_SUBDIR
+        else:
+            return None
+    if not where.is_dir() or not any(where.glob("*.yaml")):
+        problems.error(origin, key, f"{where}: ingen katalog med det nationella prognosunderlaget "
+                                    "(*.yaml) finns där")
+        return None
+    return where
+
+
+def merge_layers(national: Raw, regional: Raw, problems: Problems) -> Raw:
+    """The region's entries over the national ones; each override is a warning, a fixed key an error."""
+    out: Raw = {}
+    for key, (file, entry) in national.items():
+        if not SPECS[key].national:
+            problems.error(file, key, "hör till regionens egna antaganden, inte till det nationella "
+                                      "prognosunderlaget (lager region i io/schema.csv); flytta nyckeln "
+                                      "till regionens katalog")
+            continue
+        out[key] = (file, entry)
+    for key, (file, entry) in regional.items():
+        spec = SPECS[key]
+        if spec.layer == "riket_fast":
+            where = f" (finns i {national[key][0]})" if key in national else ""
+            problems.error(file, key, f"är ett nationellt värde som en region inte får ändra (lag eller "
+                                      f"gemensam riktlinje){where}; ta bort nyckeln ur regionens fil")
+            continue
+        if key in national:
+            problems.warn(file, key, f"regionens värde ersätter det nationella prognosunderlagets "
+                                     f"({national[key][0]})")
+        out[key] = (file, entry)
+    return out
+
+
+@dataclass(frozen=True)
+class Lan:
+    lanskod: str
+    namn: str
+    region: str
+    lansvis_skattesats: float  # procent
+    kalla: str
+
+
+def read_region_table(riket_dir: Path | None) -> dict[str, Lan]:
+    """regioner.csv of the national set (or of the shipped one)."""
+    path = riket_dir / REGION_TABLE if riket_dir is not None else None
+    if path is None or not path.is_file():
+        path = default_riket_dir() / REGION_TABLE
+    with path.open(encoding="utf-8", newline="") as f:
+        rows = list(csv.DictReader(f))
+    return {r["lanskod"]: Lan(r["lanskod"], r["namn"], r["region"], float(r["lansvis_skattesats"]),
+                              f"{r['kalla']} ({path.name})") for r in rows}
+
+
+def normalise_lanskod(raw: Any) -> str:
+    """``17``, ``"17"`` and ``6`` (YAML reads an unquoted 06 as 6) as a two-digit code."""
+    if isinstance(raw, bool):
+        return str(raw)
+    if isinstance(raw, int):
+        return f"{raw:02d}"
+    return str(raw).strip()
+
+
+def add_lansvis_skattesats(raw: Raw, riket_dir: Path | None, directory: Path,
+                           problems: Problems, reported: set[str]) -> None:
+    """Pick inkomstutjamning_skattesats from regioner.csv by the region's lanskod (unless given)."""
+    table = read_region_table(riket_dir)
+    codes = ", ".join(table)
+    if "lanskod" not in raw:
+        if "inkomstutjamning_skattesats" not in raw:
+            problems.error(directory / "region.yaml", "lanskod",
+                           f"saknas: ange regionens länskod (SCB), t.ex. lanskod: {{enhet: text, kalla: SCB, "
+                           f"varde: \"17\"}}; den väljer den länsvisa skattesatsen i inkomstutjämningen "
+                           f"(förordning (2004:881) 2 §). Giltiga länskoder: {codes}")
+            reported.update({"lanskod", "inkomstutjamning_skattesats"})
+        return
+    file, entry = raw["lanskod"]
+    if not isinstance(entry, dict) or "varde" not in entry:
+        return  # the entry's own problems are reported when it is parsed
+    code = normalise_lanskod(entry["varde"])
+    raw["lanskod"] = (file, {**entry, "varde": code})
+    lan = table.get(code)
+    if lan is None:
+        problems.error(file, "lanskod", f"'{code}' är ingen länskod (giltiga: {codes})")
+        reported.add("inkomstutjamning_skattesats")
+        return
+    if "inkomstutjamning_skattesats" in raw:
+        own_file, own = raw["inkomstutjamning_skattesats"]
+        given = own.get("varde") if isinstance(own, dict) else None
+        if isinstance(given, (int, float)) and own.get("enhet") in ("procent", "andel"):
+            pct = given if own.get("enhet") == "procent" else given * 100
+            if abs(pct - lan.lansvis_skattesats) > 1e-9:
+                problems.warn(own_file, "inkomstutjamning_skattesats",
+                              f"{pct:g} procent avviker från den länsvisa skattesatsen för {lan.namn} "
+                              f"({lan.lansvis_skattesats:g}, {lan.kalla})")
+        return
+    table_file = (riket_dir / REGION_TABLE) if riket_dir is not None and (riket_dir / REGION_TABLE).is_file() \
+        else default_riket_dir() / REGION_TABLE
+    raw["inkomstutjamning_skattesats"] = (str(table_file), {
+        "beskrivning": f"Länsvis skattesats för inkomstutjämningen, {lan.namn}",
+        "enhet": "procent",
+        "kalla": f"Ur lanskod {code} ({lan.namn}): {lan.kalla}.",
+        "varde": lan.lansvis_skattesats,
+    })
+
+
+def check_base_year(national: Raw, basar: int, region_file: str, problems: Problems) -> bool:
+    """The national set must be made for the region's base year."""
+    if "prognosunderlag_basar" not in national:
+        return True  # reported as missing
+    file, entry = national["prognosunderlag_basar"]
+    made_for = entry.get("varde") if isinstance(entry, dict) else None
+    if isinstance(made_for, int) and made_for != basar:
+        problems.error(file, "prognosunderlag_basar",
+                       f"prognosunderlaget är gjort för basåret {made_for}, men regionens basår är {basar} "
+                       f"({region_file}: basar); använd ett prognosunderlag för {basar} (--riket KATALOG)")
+        return False
+    return True
