@@ -32,8 +32,9 @@ class Run:
         return [str(p) for s in self.sets for p in s.scenario_files]
 
 
-def load_sets(assumptions: Path | None, scenario_args: list[str], problems: Problems) -> tuple[AssumptionSet, list[AssumptionSet]]:
-    base = load_assumptions(assumptions or default_assumptions_dir(), problems)
+def load_sets(assumptions: Path | None, scenario_args: list[str], problems: Problems,
+              riket: Path | None = None) -> tuple[AssumptionSet, list[AssumptionSet]]:
+    base = load_assumptions(assumptions or default_assumptions_dir(), problems, riket=riket)
     sets = [base]
     names = {"bas"}
     for arg in scenario_args:
@@ -50,10 +51,12 @@ def load_sets(assumptions: Path | None, scenario_args: list[str], problems: Prob
     return base, sets
 
 
-def run(assumptions: Path | None = None, scenario_args: list[str] | None = None) -> Run:
-    """Run ``bas`` and each scenario argument (a file, a shipped name, or ``a+b``)."""
+def run(assumptions: Path | None = None, scenario_args: list[str] | None = None,
+        riket: Path | None = None) -> Run:
+    """Run ``bas`` and each scenario argument (a file, a shipped name, or ``a+b``); ``riket``
+    is the national prognosunderlag to run on (default: the region's own, io/layers.py)."""
     problems = Problems()
-    base, sets = load_sets(assumptions, list(scenario_args or []), problems)
+    base, sets = load_sets(assumptions, list(scenario_args or []), problems, riket)
     params = build_params(sets, base)
     result = project(params)
     result.attrs["antaganden_hash"] = base.digest

@@ -63,6 +63,14 @@ AssumptionsOption = typer.Option(
 )
 
 
+RiketOption = typer.Option(
+    None, "--riket",
+    help="Katalog med det nationella prognosunderlaget (SKR:s utgåva). Utan flaggan: regionens eget "
+         "(region.yaml 'riket:' eller underkatalogen riket/).",
+    show_default=False,
+)
+
+
 ScenarioArgs = typer.Argument(
     None, help="Scenariofiler (eller namn på medföljande scenarier, t.ex. hogre_loner). 'a.yaml+b.yaml' "
                "lägger ihop två. Utan argument: bara basalternativet.", show_default=False)

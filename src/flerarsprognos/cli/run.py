@@ -9,6 +9,7 @@ import typer
 from flerarsprognos.cli import app
 from flerarsprognos.cli.common import (
     AssumptionsOption,
+    RiketOption,
     ScenarioArgs,
     command_line,
     console,
@@ -24,6 +25,7 @@ from flerarsprognos.cli.common import (
 def run_command(
     scenarios: list[str] = ScenarioArgs,
     assumptions: Path = AssumptionsOption,
+    riket: Path = RiketOption,
     out: Path = typer.Option(None, "--out", "-o", show_default=False,
                              help="Katalog för resultatfilerna. Utan flaggan: outputs/<vad som kördes>/."),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="Skriv inga tabeller, bara var filerna hamnade."),
@@ -32,7 +34,7 @@ def run_command(
     from flerarsprognos.output.files import netcdf, provenance, table_csv, write_all
     from flerarsprognos.runner import run
 
-    outcome = run(assumptions, scenarios or [])
+    outcome = run(assumptions, scenarios or [], riket)
     print_problems(outcome.warnings)
     res = outcome.result
     res.attrs.update(provenance(outcome.base.digest, outcome.scenario_files, command_line()))
@@ -70,12 +72,13 @@ def check_command(
     files: list[Path] = typer.Argument(None, help="Scenariofiler att kontrollera mot antagandena. "
                                                   "Utan argument kontrolleras bara antagandena.", show_default=False),
     assumptions: Path = AssumptionsOption,
+    riket: Path = RiketOption,
 ):
     from flerarsprognos.problems import Problems
     from flerarsprognos.runner import load_sets
 
     problems = Problems()
-    base, sets = load_sets(assumptions, [str(f) for f in files or []], problems)
+    base, sets = load_sets(assumptions, [str(f) for f in files or []], problems, riket)
     print_problems(problems.items)
     console.print(f"Inga fel: {len(base.files)} antagandefiler och {len(sets) - 1} scenarier "
                   f"({len(problems.warnings)} varningar).")
@@ -85,6 +88,7 @@ def check_command(
 @handles_bad_input
 def assumptions_command(
     assumptions: Path = AssumptionsOption,
+    riket: Path = RiketOption,
     key: str = typer.Option(None, "--key", "-k", help="Visa bara nycklar som innehåller texten. Utan flaggan: alla."),
 ):
     from rich.table import Table
@@ -93,7 +97,7 @@ def assumptions_command(
     from flerarsprognos.paths import default_assumptions_dir
     from flerarsprognos.output.presentation import describe_values
 
-    aset = load_assumptions(assumptions or default_assumptions_dir())
+    aset = load_assumptions(assumptions or default_assumptions_dir(), riket=riket)
     years = [int(y) for y in aset.years]
     rows = describe_values(aset, key)
     console.print(f"Antaganden {aset.digest}: värden i filens enhet, * = förlängt värde (forlangning).")
