@@ -50,8 +50,8 @@ def _montecarlo_table(sets, names, n: int, seed: int, client):
     import pandas as pd
     from rich.table import Table
 
+    from flerarsprognos.analysis.factors import baseline_params
     from flerarsprognos.analysis.montecarlo import default_uncertainties_file, montecarlo, read_uncertainties
-    from flerarsprognos.io.params import build_params
     from flerarsprognos.output import fmt
     from flerarsprognos.problems import Problems
 
@@ -61,7 +61,7 @@ def _montecarlo_table(sets, names, n: int, seed: int, client):
     for aset, name in zip(sets, names):
         unc = read_uncertainties(path, aset, problems)
         problems.raise_if_errors()
-        res = montecarlo(build_params([aset], aset), unc, n, seed, client=client)
+        res = montecarlo(baseline_params(aset, aset), unc, n, seed, client=client)
         years = [int(y) for y in res["year"].values]
         p = res["sannolikhet"].sel(handelse="balanskrav_ej_uppfyllt").values
         med = res["percentiler"].sel(utfall="arets_resultat", percentil=50).values
