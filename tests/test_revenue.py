@@ -1,28 +1,76 @@
-"""Inkomstutjämning by the law's formula (lag 2004:773): regional shocks are mostly equalised."""
+"""Inkomstutjämning by the law (lag 2004:773 3–6 §§): the tax bases of income year t−2,
+uppräknade, a guarantee of 110 % for regions; fixed before the year it is paid."""
 
 import numpy as np
 import pytest
 
+from flerarsprognos.io.params import build_params
+from flerarsprognos.model.engine import project
 from flerarsprognos.model.utjamning import inkomstutjamning
+from flerarsprognos.problems import Problems
+from flerarsprognos.runner import load_sets
 
 
 def test_regional_and_national_shocks():
-    su, mk, inv, g, ts = 65565.0, 263_857.0, 283_000.0, 1.15, 0.0911
-    base = float(inkomstutjamning(np.array([[su]]), np.array([[mk]]), np.array([[inv]]), g, ts)[0, 0])
-    assert base == pytest.approx(1850, abs=1)
-    # the region's own skatteunderlag 1 % higher: the bidrag falls by 9,11 % of that 1 %
-    regional = float(inkomstutjamning(np.array([[su * 1.01]]), np.array([[mk]]), np.array([[inv]]), g, ts)[0, 0])
-    assert regional - base == pytest.approx(-ts * 0.01 * su)
+    su, mk, inv, g, ts, uf = 59637.0, 250_660.0, 282_900.0, 1.10, 0.0911, 1.10561
+    one = lambda x: np.array([[x]])  # noqa: E731
+    base = float(inkomstutjamning(one(su), one(mk), one(inv), one(uf), g, ts)[0, 0])
+    # the region's own skatteunderlag (income year t−2) 1 % higher: the bidrag falls by 9,11 % of it, uppräknat
+    regional = float(inkomstutjamning(one(su * 1.01), one(mk), one(inv), one(uf), g, ts)[0, 0])
+    assert regional - base == pytest.approx(-ts * uf * 0.01 * su)
     # the whole country 1 % higher (medelskattekraft too): the bidrag rises by 1 % of itself
-    national = float(inkomstutjamning(np.array([[su * 1.01]]), np.array([[mk * 1.01]]), np.array([[inv]]), g, ts)[0, 0])
+    national = float(inkomstutjamning(one(su * 1.01), one(mk * 1.01), one(inv), one(uf), g, ts)[0, 0])
     assert national - base == pytest.approx(0.01 * base)
 
 
-def test_default_uses_the_formula(base_result):
-    """In the default the inkomstutjämning is the formula, calibrated to 1 850 mnkr in 2023."""
-    u = base_result["utjamning"].sel(komponent="inkomstutjamning")
-    assert float(u.sel(year=2023)) == pytest.approx(1850, abs=0.5)
-    mk = base_result["medelskattekraft"].values
+def _default_and(**changes):
+    base, _ = load_sets(None, [], Problems())
+    sets = [base]
+    for name, change in changes.items():
+        s = base.copy(name)
+        key, year, delta = change
+        data = np.array(s.values[key].data, dtype=float)
+        data[list(s.years).index(year)] += delta  # growth in that year only: a level shift from then
+        s.values[key].data = data
+        sets.append(s)
+    return project(build_params(sets, base))
+
+
+def test_default_inkomstutjamning_is_the_law_on_income_year_t_minus_2(base_result):
+    """Calibrated to 1 850 mnkr in 2023; later years from the t−2 skatteunderlag and medelskattekraft."""
+    u = base_result["utjamning"].sel(komponent="inkomstutjamning").values
+    assert u[0] == pytest.approx(1850, abs=0.5)
     su = base_result["skatteunderlag"].values
+    mk = base_result["medelskattekraft"].values
+    g = base_result["skatteunderlag_forandring_effektiv"].values  # = the baseline's in the default
     inv = np.array([283000, 283100, 283200, 283300, 283400, 283500], dtype=float)
-    np.testing.assert_allclose(u.values, 0.0911 * (1.15 * mk * inv / 1e6 - su), rtol=1e-12)
+    for t in range(2, 6):  # 2025–2028: every input inside the horizon
+        expected = 0.0911 * (1 + g[t - 1]) * (1 + g[t]) * (1.10 * mk[t - 2] * inv[t - 1] / 1e6 - su[t - 2])
+        assert u[t] == pytest.approx(expected, rel=1e-12)
+
+
+def test_own_skatteunderlag_plus_one_percent_is_equalised_from_t_plus_2():
+    """Hand computation: +1 % of the region's own SU in 2023 gives 0,01 × SU × skattesats in
+    2023 (≈ 77 mnkr) and 2024, untouched by the utjämning; from 2025 the inkomstutjämning takes
+    back 9,11 % × UF × the 1 % of the 2023 skatteunderlag."""
+    res = _default_and(eget=("skatteunderlag_regionen_utover", 2023, 0.01))
+    bas, eget = res.sel(scenario="bas"), res.sel(scenario="eget")
+    d_res = (eget["resultatrakning"] - bas["resultatrakning"]).sel(rr_post="arets_resultat").values
+    d_utj = (eget["utjamning"] - bas["utjamning"]).sel(komponent="inkomstutjamning").values
+    su = bas["skatteunderlag"].values
+    assert d_res[0] == pytest.approx(0.01 * su[0] * 0.1168, rel=1e-9)
+    assert d_res[0] == pytest.approx(76.6, abs=0.5)
+    assert d_utj[:2] == pytest.approx([0.0, 0.0], abs=1e-9)
+    g = bas["skatteunderlag_forandring_effektiv"].values
+    assert d_utj[2] == pytest.approx(-0.0911 * (1 + g[1]) * (1 + g[2]) * 0.01 * su[0], rel=1e-9)
+    skattesats = (bas["resultatrakning"].sel(rr_post="skatteintakter") / bas["skatteunderlag"]).values
+    assert d_res[2] == pytest.approx(0.01 * su[2] * skattesats[2] + d_utj[2], rel=1e-9)
+    assert d_res[2] == pytest.approx(17.5, abs=0.5)  # what stays of the 1 % once it is equalised
+
+
+def test_national_shock_in_the_forecast_year_does_not_move_that_years_utjamning():
+    res = _default_and(riket=("skatteunderlag_forandring", 2024, -0.01))
+    d = (res.sel(scenario="riket")["utjamning"] - res.sel(scenario="bas")["utjamning"]).sel(
+        komponent="inkomstutjamning").values
+    assert d[:3] == pytest.approx([0.0, 0.0, 0.0], abs=1e-9)  # 2024 and 2025 were fixed before
+    assert abs(d[3]) > 1.0  # 2026: income year 2024 enters

@@ -21,17 +21,19 @@ def test_higher_wages_2023_by_hand(default_run):
     # costs: the personnel share (55 %) of the decided costs without their pension part
     # (1 111,5), plus the pension earned and premiums (which follow pay), each 1 pp / 1,03
     # higher (the plan's own wage growth 2023 is 3,0 %);
-    # revenue: 0,7 pp more skatteunderlag growth on a growth of 4,5 % × skatteintäkter 7 658
-    # and the inkomstutjämning, proportional to (garanti − SU), both moved by the same factor
+    # revenue: 0,7 pp more skatteunderlag growth on a growth of 4,5 % × skatteintäkter 7 658;
+    # the inkomstutjämning 2023 rests on income year 2021 and does not move (lag 2004:773)
     pension_pay = (260 + 314.5) * 1.2426
     costs = (0.55 * (12341 - 1111.5) + pension_pay) * 0.01 / 1.03
-    revenue = (7658 + 1850) * 0.007 / 1.045
+    revenue = 7658 * 0.007 / 1.045
     assert delta(default_run, "hogre_loner", "arets_resultat", 2023) == pytest.approx(revenue - costs, abs=0.1)
 
 
-def test_higher_inflation_raises_the_pension_finance_cost(default_run):
-    # +2 pp prisbasbelopp 2024 raises the index-up on the avsättning: 2 pp × 1,01 × A(2023) excl. löneskatt × 1,2426
-    a_2023 = float(default_run.result["pensionsavsattning"].sel(scenario="bas", year=2023))  # incl. löneskatt
-    expected = -0.02 * 1.01 * a_2023
-    assert delta(default_run, "hogre_inflation", "finansiella_kostnader", 2024) == pytest.approx(expected, abs=0.5)
+def test_higher_inflation_raises_the_pension_finance_cost_a_year_later(default_run):
+    # KPI +2 pp 2024–2025: the prisbasbelopp follows a year later (fixed in the autumn before),
+    # +2 pp in 2025 and 2026. 2024's finance cost does not move; 2025's rises by the index-up
+    # on the avsättning: 2 pp × 1,01 × A(2024) (incl. löneskatt).
+    assert delta(default_run, "hogre_inflation", "finansiella_kostnader", 2024) == pytest.approx(0.0, abs=1e-9)
+    a_2024 = float(default_run.result["pensionsavsattning"].sel(scenario="bas", year=2024))
+    assert delta(default_run, "hogre_inflation", "finansiella_kostnader", 2025) == pytest.approx(-0.02 * 1.01 * a_2024, abs=0.5)
     assert delta(default_run, "hogre_inflation", "arets_resultat", 2023) == pytest.approx(0.0, abs=1e-9)

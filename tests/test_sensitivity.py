@@ -39,14 +39,18 @@ def test_ten_ore_is_a_thousandth_of_the_skatteunderlag(res, base_result):
     np.testing.assert_allclose(effect(res, "skattesats", -1), -0.001 * su, atol=1e-6)
 
 
-def test_one_percent_regional_skatteunderlag_is_mostly_equalised(res, base_result, params):
-    """+1 % of the region's own skatteunderlag: 1 % of skatteintäkterna (77 mnkr 2023) less
-    what the inkomstutjämning stops paying, its skattesats 9,11 % on the same 1 % (60 mnkr)."""
+def test_one_percent_regional_skatteunderlag_is_equalised_from_t_plus_2(res, base_result, params):
+    """+1 % of the region's own skatteunderlag from the base year: 1 % of skatteintäkterna
+    (77 mnkr 2023) in full for two years; from 2025 the inkomstutjämning (on income year t−2)
+    takes back its skattesats 9,11 % × the uppräkning on 1 % of the t−2 skatteunderlag."""
     su = base_result["skatteunderlag"].values
     skattesats = params["skattesats"].values
     ts = float(params["inkomstutjamning_skattesats"])
-    assert effect(res, "skatteunderlag")[0] == pytest.approx(0.01 * 65565 * (0.1168 - 0.0911), abs=0.5)
-    np.testing.assert_allclose(effect(res, "skatteunderlag"), 0.01 * su * (skattesats - ts), rtol=1e-9, atol=1e-6)
+    u = base_result["inkomstutjamning_upprakning"].values
+    e = effect(res, "skatteunderlag")
+    assert e[0] == pytest.approx(0.01 * 65565 * 0.1168, abs=0.5)
+    np.testing.assert_allclose(e[:2], 0.01 * su[:2] * skattesats[:2], rtol=1e-9)
+    np.testing.assert_allclose(e[2:], 0.01 * (su[2:] * skattesats[2:] - ts * u[2:] * su[:-2]), rtol=1e-9, atol=1e-6)
 
 
 def test_hundred_mnkr_statsbidrag_is_hundred_mnkr_every_year(res):
@@ -68,8 +72,9 @@ def test_one_percent_volume_costs_one_percent_of_the_gross_costs(res, params, ba
 
 def test_one_pe_inflation_in_the_base_year_by_hand(res, params):
     # 2023: (1 − w) of the plan costs and the price-indexed part of the revenue move by
-    # 1 pe / (1 + planens KPI); the pension index-up moves by (1 + r_RIPS) · 1 pe on the
-    # opening avsättning incl. löneskatt. The SU reacts to KPI only the year after.
+    # 1 pe / (1 + planens KPI). The prisbasbelopp for 2023 was fixed in the autumn of 2022
+    # (socialförsäkringsbalken 2 kap. 6–7 §§): the pension index-up does not move in 2023,
+    # and the SU reacts to KPI only the year after.
     p = {k: float(params[k].sel(plan_year=2023)) if "plan_year" in params[k].dims else float(params[k])
          for k in ("personalkostnadsandel", "intakter_prisindexering", "plan_verksamhetens_kostnader",
                    "plan_verksamhetens_intakter", "planens_kpi", "rips_ranta", "pensionsavsattning_ingaende",
@@ -77,8 +82,22 @@ def test_one_pe_inflation_in_the_base_year_by_hand(res, params):
     price = 0.01 / (1 + p["planens_kpi"])
     costs = (-p["plan_verksamhetens_kostnader"] - PLAN_PENSION_2023) * (1 - p["personalkostnadsandel"]) * price
     revenue = p["plan_verksamhetens_intakter"] * p["intakter_prisindexering"] * price
-    pension = (1 + p["rips_ranta"]) * 0.01 * p["pensionsavsattning_ingaende"] * (1 + p["loneskatt"])
-    assert effect(res, "kpi")[0] == pytest.approx(-(costs - revenue + pension), abs=0.5)
+    assert effect(res, "kpi")[0] == pytest.approx(-(costs - revenue), abs=0.5)
+
+
+def test_kpi_in_the_base_year_leaves_that_years_index_up_and_moves_the_next(params):
+    """Hand computation: KPI +1 pe in 2023 only: the index-up g(2023) = (1 + r)(1 + ΔPBB) − 1 is
+    unchanged; g(2024) rises by (1 + r_RIPS) · 1 pe (PBB 2024 from KPI June 2023)."""
+    from flerarsprognos.analysis.factors import Experiment, Factor, vary
+    from flerarsprognos.model.engine import project
+
+    f = Factor("kpi", ("kpi",), "forskjutning", "procent", (2023,))
+    res = project(vary(params, Experiment([f], {"kpi": np.array([0.0, 0.01])})))
+    g = res["pension_index_upp"].values
+    assert g[1, 0] == pytest.approx(g[0, 0], abs=1e-15)
+    assert g[1, 1] - g[0, 1] == pytest.approx((1 + float(params["rips_ranta"])) * 0.01, rel=1e-9)
+    assert (res["prisbasbelopp_forandring_effektiv"].values[1] - res["prisbasbelopp_forandring_effektiv"].values[0]
+            == pytest.approx([0.0, 0.01, 0.0, 0.0, 0.0, 0.0], abs=1e-12))
 
 
 def test_signs(res):

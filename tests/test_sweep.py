@@ -60,15 +60,17 @@ def test_shipped_grid_has_the_axes_and_the_baseline_at_zero(shipped, base_result
 def test_higher_inflation_lowers_the_result_about_as_a_hand_calculation(shipped):
     _, params, _, ds = shipped
     r = ds["arets_resultat"].sel(loneokning=0.0, year=2024)
-    # One pe more KPI and PBB in 2024: (1 − w) of the plan costs, less the price-indexed
-    # part of the revenue, plus the pension index-up (1 + r_RIPS) · 1 pe on the avsättning.
+    # One pe more KPI in 2024: (1 − w) of the plan costs, less the price-indexed part of the
+    # revenue; the prisbasbelopp (pension index-up) follows only in 2025.
     w = float(params["personalkostnadsandel"])
     a = float(params["intakter_prisindexering"])
     kost = -float(params["plan_verksamhetens_kostnader"].sel(plan_year=2024))
     intakt = float(params["plan_verksamhetens_intakter"].sel(plan_year=2024))
     plan_kpi = float(params["planens_kpi"].sel(plan_year=2024))
     price = 0.01 / (1 + plan_kpi)
-    assert r.sel(inflation=1.0) - r.sel(inflation=0.0) < -(1 - w) * kost * price + a * intakt * price
+    pension = float(run(None, []).result["pensionskostnad_verksamhet"].sel(scenario="bas", year=2024))
+    assert float(r.sel(inflation=1.0) - r.sel(inflation=0.0)) == pytest.approx(
+        -(1 - w) * (kost - pension) * price + a * intakt * price, abs=0.5)  # the pension part follows pay
     per_pe = np.diff(ds["arets_resultat"].sel(loneokning=0.0, year=2025).values)
     assert (per_pe < 0).all()  # monotone: every half pe of inflation costs money
     assert 80 < -per_pe.mean() * 2 < 200
@@ -158,11 +160,15 @@ def test_path_axis_and_relative_change(tmp_path, base_result):
     np.testing.assert_allclose(second[:2], base[:2], atol=1e-9)  # years the path does not give keep the plan
     assert second[2] != pytest.approx(base[2])
     up = ds["arets_resultat"].isel(lon=0).sel(su=1.0, year=2023) - base[0]
-    # the region's own skatteunderlag +1 %: its tax, less what the inkomstutjämning then
-    # stops equalising (its skattesats on the same 1 %)
-    assert float(up) == pytest.approx(0.01 * float(base_result["skatteunderlag"].sel(year=2023))
-                                      * (float(params["skattesats"].sel(year=2023))
-                                         - float(params["inkomstutjamning_skattesats"])), abs=1e-6)
+    # the region's own skatteunderlag +1 % (the level from before the base year): its tax, less
+    # what the inkomstutjämning stops equalising — its skattesats on 1 % of the income year
+    # t−2 (2021: the opening level one year back), uppräknad (lag 2004:773)
+    su_2021 = float(params["skatteunderlag_ingaende"]) / (1 + float(params["skatteunderlag_historik"][-1]))
+    u_2023 = float(base_result["inkomstutjamning_upprakning"].sel(year=2023))
+    assert float(up) == pytest.approx(0.01 * (float(base_result["skatteunderlag"].sel(year=2023))
+                                              * float(params["skattesats"].sel(year=2023))
+                                              - float(params["inkomstutjamning_skattesats"]) * u_2023 * su_2021),
+                                      abs=1e-6)
 
 
 BAD = {

@@ -42,11 +42,11 @@ def standard_steps(base_year: int) -> list[Step]:
         Step("loneokning_personal", "Löneökning, bara regionens personal",
              Factor("loneokning_personal", ("loneokning_regionen_utover",), "forskjutning", "procent"),
              1.0, "+1 procentenhet", "-1 procentenhet"),
-        Step("kpi", "Prisökning (KPI och prisbasbelopp)",
-             Factor("kpi", ("kpi", "prisbasbelopp_forandring"), "forskjutning", "procent"),
+        Step("kpi", "Prisökning (KPI; prisbasbeloppet följer året efter)",
+             Factor("kpi", ("kpi",), "forskjutning", "procent"),
              1.0, "+1 procentenhet", "-1 procentenhet"),
         Step("skatteunderlag", "Skatteunderlag i regionen (nivå; utjämningen motverkar)",
-             Factor("skatteunderlag", ("skatteunderlag_ingaende",), "relativ", "procent"),
+             Factor("skatteunderlag", ("skatteunderlag_regionen_utover",), "forskjutning", "procent", (base_year,)),
              1.0, "+1 %", "-1 %"),
         Step("skattesats", "Skattesats", Factor("skattesats", ("skattesats",), "forskjutning", "procent"),
              0.1, "+10 öre", "-10 öre"),
@@ -123,6 +123,6 @@ def rich_table(result: xr.Dataset, post: str, scenario: str):
             t.add_row(str(r["etikett"].values) if side == 1 else "", str(r[key].values),
                       *[fmt.mnkr(v) for v in r["effekt_mnkr"].sel(sida=side).values])
     t.caption = ("Varje antagande ändras ensamt, alla år från basåret (volym och skatteunderlag: "
-                 "nivån från basåret). Prisökning flyttar både KPI och prisbasbeloppet.")
+                 "nivån från basåret). Prisökningen flyttar prisbasbeloppet året efter (fastställt hösten före).")
     t.caption_justify = "left"
     return t

@@ -70,7 +70,7 @@ def find_riket(directory: Path, riket: Path | None, problems: Problems) -> Path 
     if not where.is_dir() or not any(where.glob("*.yaml")):
         problems.error(origin, key, f"{where}: ingen katalog med det nationella prognosunderlaget "
                                     "(*.yaml) finns där")
-        return None
+        problems.raise_if_errors()  # without it every national key would be reported missing
     return where
 
 

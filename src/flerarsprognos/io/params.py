@@ -53,6 +53,7 @@ def build_params(sets: list[AssumptionSet], base: AssumptionSet) -> xr.Dataset:
     )
     ds["loneokning_bas"] = ("year", np.asarray(base["loneokning"], dtype=float))
     ds["kpi_bas"] = ("year", np.asarray(base["kpi"], dtype=float))
+    ds["skatteunderlag_forandring_bas"] = ("year", np.asarray(base["skatteunderlag_forandring"], dtype=float))
     ds.attrs["assumption_digest"] = base.digest
     return ds
 

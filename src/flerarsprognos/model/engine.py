@@ -32,7 +32,7 @@ from flerarsprognos.model.finansnetto import finansiella_kostnader
 from flerarsprognos.model.inputs import Inputs
 from flerarsprognos.model.investeringar import project_investeringar
 from flerarsprognos.model.nettokostnader import project_verksamhet
-from flerarsprognos.model.pension import pension_now_and_plan
+from flerarsprognos.model.pension import pension_now_and_plan, prisbasbelopp_change
 from flerarsprognos.model.skatteintakter import project_skatteintakter
 from flerarsprognos.model.statements import (
     BK_POSTS,
@@ -42,7 +42,7 @@ from flerarsprognos.model.statements import (
     UTJAMNING_COMPONENTS,
     UTJAMNINGSSYSTEM,
 )
-from flerarsprognos.model.utjamning import project_utjamning
+from flerarsprognos.model.utjamning import project_utjamning, upprakning
 
 __all__ = ["project", "RR_POSTS", "BK_POSTS", "BR_POSTS", "GOALS"]
 
@@ -60,7 +60,8 @@ def project(params: xr.Dataset) -> xr.Dataset:
     # The region's own pay: the economy's löneökning plus any drift of its own. Costs and
     # pensions follow it; the skatteunderlag (above) follows the economy's only.
     own_wages = p.path("loneokning") + p.path("loneokning_regionen_utover")
-    pension, pension_plan = pension_now_and_plan(p, own_wages)
+    pbb = prisbasbelopp_change(p)
+    pension, pension_plan = pension_now_and_plan(p, own_wages, pbb)
     inv = project_investeringar(p)
     costs = project_verksamhet(p, own_wages, pension, pension_plan, inv.new_depreciation)
     nettokostnader = costs["verksamhetens_intakter"] - costs["verksamhetens_kostnader"] - costs["avskrivningar"]
@@ -103,10 +104,12 @@ def project(params: xr.Dataset) -> xr.Dataset:
     goals = finansiella_mal(p, rr=rr, skatter_och_bidrag=skatter_och_bidrag, bk_rows=bku.rows, br=br.post,
                             ansvarsforbindelse=af, investeringar=inv.total)
     extra = {
+        "inkomstutjamning_upprakning": upprakning(p, rev),
         "utjamningssystem": sum(components[UTJAMNING_COMPONENTS.index(c)] for c in UTJAMNINGSSYSTEM),
         "skatteunderlag": rev.skatteunderlag,
         "medelskattekraft": rev.medelskattekraft,
         "skatteunderlag_forandring_effektiv": rev.su_growth,
+        "prisbasbelopp_forandring_effektiv": pbb,
         "skatter_och_bidrag": skatter_och_bidrag,
         "kostnader_fore_atgarder": costs["kostnader_fore_atgarder"],
         "atgarder_netto": costs["atgarder_netto"],

@@ -10,7 +10,7 @@ import numpy as np
 
 from flerarsprognos.io.schema import KPA_FIELDS
 from flerarsprognos.model.inputs import Inputs
-from flerarsprognos.model.years import compact, cumprod
+from flerarsprognos.model.years import compact, cumprod, lagged
 
 
 def index_up(rips_ranta, prisbasbelopp_forandring) -> np.ndarray:
@@ -119,8 +119,23 @@ PENSION_SCALARS = (
     "utbetalningar_ansvarsforbindelse_real_forandring", "pensionsmedel_insattning_andel")
 
 
-def pension_now_and_plan(p: Inputs, own_wages: np.ndarray) -> tuple[dict, dict]:
-    """The pension projection under the scenario, and under the decided plan's assumptions.
+def prisbasbelopp_change(p: Inputs) -> np.ndarray:
+    """The prisbasbelopp's change per year: the path in the assumptions, moved by a scenario's
+    price shift of the year before (socialförsäkringsbalken 2 kap. 6–7 §§: PBB for year t is
+    set from KPI in June t−1 and fixed in the autumn of t−1). So a price shift in year t moves
+    the pension index-up from t + 1; the base year's is fixed. The shift is measured against
+    the baseline's KPI, times ``pbb_kanslighet_kpi_foregaende`` (1: June to June follows the
+    year's KPI). A scenario that sets ``prisbasbelopp_forandring`` itself overrides the path."""
+    path = p.path("prisbasbelopp_forandring")
+    shift = p.path("kpi") - p.path("kpi_bas")
+    if not shift.any():
+        return path
+    return path + p.scalar("pbb_kanslighet_kpi_foregaende")[:, None] * lagged(shift)
+
+
+def pension_now_and_plan(p: Inputs, own_wages: np.ndarray, prisbasbelopp: np.ndarray) -> tuple[dict, dict]:
+    """The pension projection under the scenario (with the prisbasbelopp path
+    :func:`prisbasbelopp_change`), and under the decided plan's assumptions.
 
     The second is the pension cost the decided plan lines were built on: the same module
     under the plan's own wage and prisbasbelopp assumptions, without a KPA prognosis. In the
@@ -131,7 +146,7 @@ def pension_now_and_plan(p: Inputs, own_wages: np.ndarray) -> tuple[dict, dict]:
     inputs = {k: p.scalar(k) for k in PENSION_SCALARS}
     planens_lon_basar = p.plan("planens_loneokning")[..., 0]
     now = project_pension(
-        **inputs, prisbasbelopp_forandring=p.path("prisbasbelopp_forandring"), loneokning=own_wages,
+        **inputs, prisbasbelopp_forandring=prisbasbelopp, loneokning=own_wages,
         kpa={f: p.path(f"kpa_{f}") for f in KPA_FIELDS},
         pensionsmedel_insattning=p.path("pensionsmedel_insattning"), shape=p.shape,
         planens_loneokning_basar=planens_lon_basar)

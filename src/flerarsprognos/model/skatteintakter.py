@@ -52,6 +52,13 @@ def medelskattekraft(ingaende, su_growth, befolkning_riket_forandring) -> np.nda
 
 
 
+def before_base(history: np.ndarray, fallback: np.ndarray) -> np.ndarray:
+    """The last year of a history series (the year before the base year), or ``fallback``
+    where it is not given; shape (scenario,)."""
+    last = np.asarray(history)[..., -1]
+    return np.where(np.isnan(last), fallback, last)
+
+
 @dataclass
 class Skatteintakter:
     su_growth: np.ndarray  # national SU growth incl. the scenario's wage and price links
@@ -59,6 +66,11 @@ class Skatteintakter:
     skatteunderlag: np.ndarray  # the region's SU, mnkr
     medelskattekraft: np.ndarray  # national SU per invånare, kr
     skatteintakter: np.ndarray  # the resultaträkning line, mnkr
+    # The two income years before the base year (t−2 for the first two utjämningsår), derived
+    # back from the opening values with the national growth of the year before the base year.
+    skatteunderlag_fore: np.ndarray  # (scenario, 2): SU_r of basår−2 and basår−1
+    medelskattekraft_fore: np.ndarray  # (scenario, 2)
+    growth_before_base: np.ndarray  # (scenario,): national SU growth basår−1
 
 
 def project_skatteintakter(p: Inputs) -> Skatteintakter:
@@ -67,7 +79,17 @@ def project_skatteintakter(p: Inputs) -> Skatteintakter:
         p.path("skatteunderlag_forandring"), p.path("loneokning"), p.path("loneokning_bas"),
         p.path("kpi"), p.path("kpi_bas"), p.scalar("su_kanslighet_lon"), p.scalar("su_kanslighet_kpi_foregaende"))
     pop = population_factor(p.path("invanare"), p.scalar("invanare_ingaende"), p.path("befolkning_riket_forandring"))
-    su = skatteunderlag(p.scalar("skatteunderlag_ingaende"), su_growth, pop)
+    # The region's own growth beyond the national (default 0): moves its SU, not the country's.
+    own = p.path("skatteunderlag_regionen_utover")
+    su = skatteunderlag(p.scalar("skatteunderlag_ingaende"), su_growth, pop * (1.0 + own) if own.any() else pop)
     skatt = skatteintakter(su, p.path("skattesats"), p.path("slutavrakning_korrigering"))
     mk = medelskattekraft(p.scalar("medelskattekraft_ingaende"), su_growth, p.path("befolkning_riket_forandring"))
-    return Skatteintakter(su_growth, pop, su, mk, skatt)
+    g_prev = before_base(p.history("skatteunderlag_historik"), p.path("skatteunderlag_forandring_bas")[:, 0])
+    su_in, mk_in = p.scalar("skatteunderlag_ingaende"), p.scalar("medelskattekraft_ingaende")
+    # Income year basår−2: the given figure, else the opening value one year back at the
+    # national growth (the population change of that year left out).
+    su_m2 = before_base(p.history("skatteunderlag_regionen_historik")[:, :-1], su_in / (1.0 + g_prev))
+    mk_m2 = before_base(p.history("medelskattekraft_historik")[:, :-1], mk_in / (1.0 + g_prev))
+    su_fore = np.stack([su_m2, su_in], axis=-1)
+    mk_fore = np.stack([mk_m2, mk_in], axis=-1)
+    return Skatteintakter(su_growth, pop, su, mk, skatt, su_fore, mk_fore, g_prev)

@@ -16,15 +16,49 @@ from flerarsprognos.model.statements import UTJAMNING_COMPONENTS
 from flerarsprognos.model.years import cumprod
 
 
-def inkomstutjamning(su, medelskattekraft, invanare, garantiniva, skattesats) -> np.ndarray:
-    """Lag (2004:773) 3–5 §§: bidrag (or avgift, if negative) = skattesats ·
-    (garantinivå · medelskattekraft · invånare − regionens skatteunderlag), in mnkr.
+def inkomstutjamning(su_t2, medelskattekraft_t2, invanare_nov, uppraknad, garantiniva, skattesats) -> np.ndarray:
+    """Lag (2004:773) 3–6 §§: the inkomstutjämningsbidrag (avgift if negative) for utjämningsår t.
 
-    A shock to the region's own skatteunderlag is mostly equalised; a nationwide one moves the
-    medelskattekraft too and is equalised only in part.
+    bidrag(t) = skattesats · U(t) · (garantinivå · MK(t−2) · invånare(1 nov t−1) − SU_r(t−2)), in
+    mnkr: the tax bases of income year t−2 (Skatteverkets beslut om slutlig skatt året före
+    utjämningsåret), MK the medelskattekraft of that income year, and U(t) = UF(t−1) · UF(t) the
+    uppräkningsfaktorer fixed in the autumn of t−1. So the bidrag for year t is known before t:
+    a shock to the region's own skatteunderlag in year t is equalised from t + 2, and a
+    nationwide one moves the guarantee only then. (The law divides the uppräknade national
+    base by the population of 1 November t−1; the model's medelskattekraft is per invånare of
+    the income year — the difference, one year's population change, is absorbed by the
+    calibration of ``medelskattekraft_ingaende``.)
     """
-    garanti = np.asarray(garantiniva)[..., None] * medelskattekraft * invanare / 1e6
-    return np.asarray(skattesats)[..., None] * (garanti - su)
+    garanti = np.asarray(garantiniva)[..., None] * medelskattekraft_t2 * invanare_nov / 1e6
+    return np.asarray(skattesats)[..., None] * uppraknad * (garanti - su_t2)
+
+
+def lag_two(before: np.ndarray, x: np.ndarray) -> np.ndarray:
+    """x(t−2) for every year of the horizon: the two years ``before`` (scenario, 2), then x."""
+    before = np.broadcast_to(before, x.shape[:-1] + (2,))
+    return np.concatenate([before, x[..., :-2]], axis=-1)
+
+
+def upprakning(p: Inputs, rev: Skatteintakter) -> np.ndarray:
+    """U(t) = UF(t−1) · UF(t): the given ``upprakning_inkomstutjamning`` (the förordning's
+    factors) where there is one, else the baseline's national SU growth of t−1 and t — what
+    was known when they were fixed, so a scenario's surprise in year t does not move them."""
+    g_bas = np.broadcast_to(p.path("skatteunderlag_forandring_bas"), p.shape)
+    g_prev = np.concatenate([rev.growth_before_base[:, None], g_bas[:, :-1]], axis=-1)
+    u = (1.0 + g_prev) * (1.0 + g_bas)
+    given = p.path("upprakning_inkomstutjamning")
+    return u if np.isnan(given).all() else np.where(np.isnan(given), u, 1.0 + given)
+
+
+def inkomstutjamning_by_law(p: Inputs, rev: Skatteintakter) -> np.ndarray:
+    """:func:`inkomstutjamning` on the projection: the t−2 tax bases, the invånare of 1 November
+    t−1 (the year before's count) and the uppräkning :func:`upprakning`."""
+    inv = p.path("invanare")
+    inv_nov = np.concatenate([np.broadcast_to(p.scalar("invanare_ingaende")[:, None], (p.n_scen, 1)), inv[:, :-1]], axis=-1)
+    return inkomstutjamning(lag_two(rev.skatteunderlag_fore, rev.skatteunderlag),
+                            lag_two(rev.medelskattekraft_fore, np.broadcast_to(rev.medelskattekraft, p.shape)),
+                            inv_nov, upprakning(p, rev), p.scalar("inkomstutjamning_garantiniva"),
+                            p.scalar("inkomstutjamning_skattesats"))
 
 
 def utjamning_component(method_code, values, su_growth, pop_factor, invanare, formula=None) -> np.ndarray:
@@ -78,8 +112,7 @@ def project_utjamning(p: Inputs, rev: Skatteintakter) -> np.ndarray:
     Component first: each component is one contiguous block (cheap to stack and to sum).
     """
     def formula():  # the law's inkomstutjämning, computed only if a scenario uses it
-        return inkomstutjamning(rev.skatteunderlag, rev.medelskattekraft, p.path("invanare"),
-                                p.scalar("inkomstutjamning_garantiniva"), p.scalar("inkomstutjamning_skattesats"))
+        return inkomstutjamning_by_law(p, rev)
 
     return np.stack([
         utjamning_component(p.scalar(f"metod_{c}"), p.path(c), rev.su_growth, rev.population,

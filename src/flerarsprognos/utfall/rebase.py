@@ -157,9 +157,15 @@ def rebase(assumptions_dir: Path, outcome: OutcomeFile, year: int, target: Path,
             entry["varde"] = value.data if spec.unit == "text" else _clean(float(value.data), unit)
         elif spec.history:  # years before the new base year (model helper H1: minimal carry-over)
             hist = {int(y): float(x) for y, x in zip(value.years, value.data) if not math.isnan(x)}
-            if key == "skatteunderlag_historik":  # the re-run's growth for the years now behind
-                hist.update({y: float(res["skatteunderlag_forandring_effektiv"].values[i])
-                             for i, y in enumerate(years) if y < year})
+            behind = {"skatteunderlag_historik": "skatteunderlag_forandring_effektiv",
+                      "skatteunderlag_regionen_historik": "skatteunderlag",
+                      "medelskattekraft_historik": "medelskattekraft"}
+            opening = {"skatteunderlag_regionen_historik": "skatteunderlag_ingaende",
+                       "medelskattekraft_historik": "medelskattekraft_ingaende"}
+            if key in opening:  # the old set's opening value is its year before the base year
+                hist[base.basar - 1] = float(base[opening[key]])
+            if key in behind:  # the re-run's figures for the years now behind the base year
+                hist.update({y: float(res[behind[key]].values[i]) for i, y in enumerate(years) if y < year})
             entry["kalla"] = source_text
             entry["varden"] = {y: _clean(x, unit) for y, x in sorted(hist.items()) if y >= year - HISTORY_YEARS}
         elif spec.coverage == "plan":
@@ -171,6 +177,9 @@ def rebase(assumptions_dir: Path, outcome: OutcomeFile, year: int, target: Path,
             varden: dict[int, float | int] = {}
             if key in ("satsningar", "effektivisering"):
                 src = np.asarray(value.data, dtype=float)
+            elif key == "prisbasbelopp_forandring":  # incl. the lagged KPI link (model helper H1)
+                src = np.asarray(res["prisbasbelopp_forandring_effektiv"].values, dtype=float)
+                ext = np.zeros(len(years), dtype=bool)
             elif key == "skatteunderlag_forandring":
                 # the growth the re-run used, wage and price links included: the new set is its own baseline
                 src = np.asarray(res["skatteunderlag_forandring_effektiv"].values, dtype=float)
@@ -190,6 +199,11 @@ def rebase(assumptions_dir: Path, outcome: OutcomeFile, year: int, target: Path,
                 if spec.coverage == "gles_noll" and src[i] == 0:
                     continue
                 varden[y] = _clean(src[i], unit)
+            if key == "upprakning_inkomstutjamning":  # the uppräkning the plan used (model helper H1)
+                varden = {y: _clean(at("inkomstutjamning_upprakning", i) - 1.0, unit)
+                          for i, y in enumerate(years) if y >= year}
+                source_text = (f"{note}: uppräkningen som den omräknade planen använde (basalternativets "
+                               "skatteunderlagsprognos); ersätt med förordningens uppräkningsfaktorer.")
             if value.method == "folj_skatteunderlag":
                 comp = float(res["utjamning"].sel(komponent=key).values[i_year])
                 varden = {year: _clean(comp, unit)}
@@ -234,6 +248,8 @@ def _plan_values(key: str, base: AssumptionSet, macro_set: AssumptionSet, res, r
     out: dict[int, float | int] = {}
     if key in PLAN_INDEXES:
         src = np.asarray(macro_set.values[PLAN_INDEXES[key]].data, dtype=float)
+        if key == "planens_prisbasbelopp_forandring":  # incl. the lagged KPI link (model helper H1)
+            src = np.asarray(res["prisbasbelopp_forandring_effektiv"].values, dtype=float)
         for y in new_plan_years:
             i = min(years.index(y), len(years) - 1) if y in years else len(years) - 1
             out[y] = _clean(src[i], unit)
