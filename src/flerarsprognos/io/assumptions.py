@@ -57,6 +57,7 @@ class AssumptionSet:
     scenario_files: list[Path] = field(default_factory=list)
     title: str = "Basalternativ"
     riket: Path | None = None  # the national set under the region's files (None: one layer)
+    kategorier: tuple = ()  # the investment categories (io/layers.py Category): id, etikett, balanspost
 
     @property
     def basar(self) -> int:
@@ -385,7 +386,8 @@ def _horizon(raw_params: dict[str, tuple[str, Any]], problems: Problems) -> Hori
     return h
 
 
-def _read_files(files: list[Path], own: Problems) -> tuple[dict[str, tuple[str, Any]], set[str]]:
+def _read_files(files: list[Path], own: Problems, specs: dict[str, Spec] = SPECS
+                ) -> tuple[dict[str, tuple[str, Any]], set[str]]:
     """Each file's ``parametrar`` as written: key -> (file, entry); and the topics that could not be read."""
     raw_params: dict[str, tuple[str, Any]] = {}
     unreadable: set[str] = set()  # topics whose file could not be read: no "saknas" flood
@@ -398,9 +400,10 @@ def _read_files(files: list[Path], own: Problems) -> tuple[dict[str, tuple[str, 
             own.error(path, None, "filen ska vara en tabell med 'beskrivning' och 'parametrar'")
             continue
         for k in data:
-            if k not in FILE_KEYS and not (k == "riket" and path.name == "region.yaml"):
-                own.error(path, str(k), "okänd nyckel på filens översta nivå "
-                                        "(tillåtna: beskrivning, parametrar; i region.yaml även riket)")
+            if k not in FILE_KEYS and (k, path.name) not in (("riket", "region.yaml"),
+                                                              ("kategorier", "investeringar.yaml")):
+                own.error(path, str(k), "okänd nyckel på filens översta nivå (tillåtna: beskrivning, "
+                                        "parametrar; i region.yaml även riket, i investeringar.yaml även kategorier)")
         params = data.get("parametrar")
         if not isinstance(params, dict):
             own.error(path, "parametrar", "saknas eller är ingen tabell")
@@ -409,14 +412,14 @@ def _read_files(files: list[Path], own: Problems) -> tuple[dict[str, tuple[str, 
             own.warn(path, None, f"okänt filnamn; väntade en av {', '.join(t + '.yaml' for t in TOPICS)}")
         for key, entry in params.items():
             key = str(key)
-            if key not in SPECS:
+            if key not in specs:
                 own.error(path, key, f"okänd nyckel.{suggest(key)}")
                 continue
             if key in raw_params:
                 own.error(path, key, f"finns redan i {raw_params[key][0]}")
                 continue
-            if SPECS[key].topic != path.stem:
-                own.warn(path, key, f"hör hemma i {SPECS[key].topic}.yaml")
+            if specs[key].topic != path.stem:
+                own.warn(path, key, f"hör hemma i {specs[key].topic}.yaml")
             raw_params[key] = (str(path), entry)
     return raw_params, unreadable
 
@@ -439,12 +442,14 @@ def load_assumptions(directory: Path | str, problems: Problems | None = None,
 
     riket_dir = layers.find_riket(directory, Path(riket) if riket is not None else None, own)
     national_files = sorted(riket_dir.glob("*.yaml")) if riket_dir is not None else []
-    raw_params, unreadable = _read_files(files, own)
+    categories = layers.read_categories(directory, own)
+    specs = layers.specs_for(categories)
+    raw_params, unreadable = _read_files(files, own, specs)
     reported: set[str] = set()  # keys whose absence is already reported
     if riket_dir is not None:
         national, unreadable_national = _read_files(national_files, own)
         unreadable |= unreadable_national
-        raw_params = layers.merge_layers(national, raw_params, own)
+        raw_params = layers.merge_layers(national, raw_params, own, specs)
     layers.add_lansvis_skattesats(raw_params, riket_dir, directory, own, reported)
 
     horizon = _horizon(raw_params, own)
@@ -453,10 +458,10 @@ def load_assumptions(directory: Path | str, problems: Problems | None = None,
         own.raise_if_errors()  # every other national value is for the wrong years: say only this
     values: dict[str, Value] = {}
     for key, (file, entry) in raw_params.items():
-        v = parse_entry(SPECS[key], entry, file, horizon, own)
+        v = parse_entry(specs[key], entry, file, horizon, own)
         if v is not None:
             values[key] = v
-    for key, spec in SPECS.items():
+    for key, spec in specs.items():
         if key not in raw_params and key not in reported and spec.topic not in unreadable:
             home = riket_dir if spec.national and riket_dir is not None else directory
             own.error(home / f"{spec.topic}.yaml", key, f"saknas ({spec.label}, "
@@ -469,7 +474,8 @@ def load_assumptions(directory: Path | str, problems: Problems | None = None,
     if riket_dir is not None:
         digest = hashlib.sha256(f"{digest}/{assumption_digest(national_files)}".encode()).hexdigest()[:16]
     return AssumptionSet(name="bas", years=horizon.years, planslut=horizon.planslut, values=values,
-                         files=files + national_files, digest=digest, riket=riket_dir)
+                         files=files + national_files, digest=digest, riket=riket_dir,
+                         kategorier=categories if categories is not None else layers.default_categories())
 
 
 def _cross_checks(values: dict[str, Value], horizon: Horizon, problems: Problems, directory: Path):
