@@ -275,3 +275,30 @@ def test_regioner_reports_every_regions_problems(assumptions_copy, tmp_path):
     res = runner.invoke(app, ["regioner", str(assumptions_copy), str(JONKOPING), "--out", str(tmp_path / "ut")])
     assert res.exit_code == 2
     assert "'99' är ingen länskod" in res.output and nothing_written(tmp_path / "ut")
+
+
+# --- investment categories are the region's data --------------------------------------------
+
+def test_a_region_names_its_own_investment_categories(assumptions_copy):
+    a = assumptions_copy
+    text = (a / "investeringar.yaml").read_text(encoding="utf-8")
+    head, _ = text.split("kategorier:\n", 1)
+    cats = ("  - {id: sjukhus, etikett: Nytt sjukhus, balanspost: mark_och_byggnader}\n"
+            "  - {id: it, etikett: IT, balanspost: immateriella_anlaggningstillgangar}\n"
+            "  - {id: fordon, etikett: Fordon, balanspost: maskiner_och_inventarier}\n")
+    params = "".join(f"  investeringar_{c}: {{enhet: mnkr, kalla: prov, varden: {{2023: {x}}}, forlangning: senaste}}\n"
+                     f"  avskrivningstid_{c}: {{enhet: antal_ar, kalla: prov, varde: 10}}\n"
+                     f"  avskrivning_nettoandel_{c}: {{enhet: procent, kalla: prov, varde: 100}}\n"
+                     f"  avskrivning_fran_ar_{c}: {{enhet: ar, kalla: prov, varde: 2023}}\n"
+                     for c, x in (("sjukhus", 500), ("it", 40), ("fordon", 60)))
+    (a / "investeringar.yaml").write_text(head + "kategorier:\n" + cats + "parametrar:\n" + params, encoding="utf-8")
+    r = run(a).result.sel(scenario="bas")
+    np.testing.assert_allclose(r["investeringar"].values, 600.0)
+    assert "investeringar_nya_csk" not in load_assumptions(a).values
+
+
+def test_a_bad_investment_category_is_reported(assumptions_copy):
+    edit(assumptions_copy / "investeringar.yaml", "balanspost: mark_och_byggnader}\n", "balanspost: bilar}\n")
+    res = runner.invoke(app, ["check", "--assumptions", str(assumptions_copy)])
+    assert res.exit_code == 2
+    assert any("investeringar.yaml: kategorier[4].balanspost: 'bilar'" in ln for ln in lines(res)), res.output

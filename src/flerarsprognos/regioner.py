@@ -66,16 +66,38 @@ def load_regions(directories: list[Path], riket: Path | None, problems: Problems
     return sets
 
 
+def _category_union(sets: list[AssumptionSet]) -> dict[str, str] | None:
+    """Every region's investment categories (id -> balanspost); None if two disagree on a post."""
+    union: dict[str, str] = {}
+    for s in sets:
+        for c in s.kategorier:
+            if union.setdefault(c.id, c.balanspost) != c.balanspost:
+                return None
+    return union
+
+
 def stacked_params(sets: list[AssumptionSet], names: list[str]) -> xr.Dataset:
-    """The regions as scenarios of one parameter Dataset; each region is its own baseline."""
-    renamed = []
+    """The regions as scenarios of one parameter Dataset; each region is its own baseline.
+
+    A region without one of the others' investment categories gets it with no investments.
+    """
+    union = _category_union(sets)
+    parts = []
     for s, name in zip(sets, names):
-        r = s.copy(name)
-        renamed.append(r)
-    ds = build_params(renamed, renamed[0])
-    ds["loneokning_bas"] = (("scenario", "year"), np.stack([np.asarray(s["loneokning"], dtype=float) for s in sets]))
-    ds["kpi_bas"] = (("scenario", "year"), np.stack([np.asarray(s["kpi"], dtype=float) for s in sets]))
-    return ds
+        ds = build_params([s.copy(name)], s)
+        for cid in union or {}:
+            if f"investeringar_{cid}" not in ds:
+                ds[f"investeringar_{cid}"] = (("scenario", "year"), np.zeros((1, ds.sizes["year"])))
+                ds[f"avskrivningstid_{cid}"] = (("scenario",), np.ones(1))
+                ds[f"avskrivning_nettoandel_{cid}"] = (("scenario",), np.zeros(1))
+                ds[f"avskrivning_fran_ar_{cid}"] = (("scenario",), np.full(1, float(s.basar)))
+        ds["loneokning_bas"] = ds["loneokning_bas"].expand_dims(scenario=[name])
+        ds["kpi_bas"] = ds["kpi_bas"].expand_dims(scenario=[name])
+        parts.append(ds)
+    out = xr.concat(parts, dim="scenario", data_vars="all", coords="minimal", compat="override",
+                    combine_attrs="override")
+    out.attrs["investeringskategorier"] = ";".join(f"{c}:{p}" for c, p in (union or {}).items())
+    return out
 
 
 def _unique(names: list[str]) -> list[str]:
@@ -93,7 +115,9 @@ def run_regions(directories: list[Path], riket: Path | None = None) -> Regions:
     names = _unique([region_name(s, d) for s, d in zip(sets, directories)])
     groups: dict[tuple, list[int]] = {}
     for i, s in enumerate(sets):
-        groups.setdefault((tuple(s.years), s.planslut), []).append(i)
+        groups.setdefault((tuple(s.years), s.planslut, s.basar), []).append(i)
+    if any(_category_union([sets[i] for i in m]) is None for m in groups.values()):
+        groups = {(i,): [i] for i in range(len(sets))}  # categories that disagree: one region per call
     results = []
     for members in groups.values():
         res = project(stacked_params([sets[i] for i in members], [names[i] for i in members]))

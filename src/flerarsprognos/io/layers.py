@@ -74,7 +74,7 @@ def find_riket(directory: Path, riket: Path | None, problems: Problems) -> Path 
     return where
 
 
-def merge_layers(national: Raw, regional: Raw, problems: Problems) -> Raw:
+def merge_layers(national: Raw, regional: Raw, problems: Problems, specs: dict | None = None) -> Raw:
     """The region's entries over the national ones; each override is a warning, a fixed key an error."""
     out: Raw = {}
     for key, (file, entry) in national.items():
@@ -85,7 +85,7 @@ def merge_layers(national: Raw, regional: Raw, problems: Problems) -> Raw:
             continue
         out[key] = (file, entry)
     for key, (file, entry) in regional.items():
-        spec = SPECS[key]
+        spec = (specs or SPECS)[key]
         if spec.layer == "riket_fast":
             where = f" (finns i {national[key][0]})" if key in national else ""
             problems.error(file, key, f"är ett nationellt värde som en region inte får ändra (lag eller "
@@ -182,3 +182,77 @@ def check_base_year(national: Raw, basar: int, region_file: str, problems: Probl
                        f"({region_file}: basar); använd ett prognosunderlag för {basar} (--riket KATALOG)")
         return False
     return True
+
+
+# --- the region's investment categories ---------------------------------------------------
+
+CATEGORY_FAMILY = "investeringskategori"
+
+
+@dataclass(frozen=True)
+class Category:
+    id: str
+    etikett: str
+    balanspost: str
+
+
+def _quiet_yaml(path: Path) -> Any:
+    try:
+        return yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (OSError, yaml.YAMLError, UnicodeDecodeError):
+        return None
+
+
+def read_categories(directory: Path, problems: Problems) -> tuple[Category, ...] | None:
+    """The ``kategorier:`` list at the top of the region's investeringar.yaml (None: not given)."""
+    import re
+
+    from flerarsprognos.model.statements import BALANCE_INPUT_POSTS
+
+    path = directory / "investeringar.yaml"
+    data = _quiet_yaml(path) if path.is_file() else None
+    raw = data.get("kategorier") if isinstance(data, dict) else None
+    if raw is None:
+        return None
+    if not isinstance(raw, list) or not raw:
+        problems.error(path, "kategorier", "ska vara en lista med id, etikett och balanspost")
+        return ()
+    out: list[Category] = []
+    for i, item in enumerate(raw):
+        where = f"kategorier[{i + 1}]"
+        if not isinstance(item, dict) or set(item) != {"id", "etikett", "balanspost"}:
+            problems.error(path, where, "ska ha exakt id, etikett och balanspost")
+            continue
+        cid, post = str(item["id"]), str(item["balanspost"])
+        if not re.fullmatch(r"[a-z][a-z0-9_]*", cid):
+            problems.error(path, f"{where}.id", f"'{cid}': bara små bokstäver a–z, siffror och _")
+        elif cid in {c.id for c in out}:
+            problems.error(path, f"{where}.id", f"'{cid}' finns redan")
+        elif post not in BALANCE_INPUT_POSTS:
+            problems.error(path, f"{where}.balanspost", f"'{post}' (välj en av {', '.join(BALANCE_INPUT_POSTS)})")
+        else:
+            out.append(Category(cid, str(item["etikett"]), post))
+    return tuple(out)
+
+
+def specs_for(categories: tuple[Category, ...] | None) -> dict:
+    """The key catalogue with the region's investment categories in place of the catalogue's."""
+    from flerarsprognos.io.schema import _read_rows
+
+    if categories is None:
+        return SPECS
+    rows = [r for r in _read_rows() if r.per == CATEGORY_FAMILY]
+    default = {r.spec(c.id, c.etikett).name for r in rows for c in default_categories()}
+    out = {k: v for k, v in SPECS.items() if k not in default}
+    for c in categories:
+        for r in rows:
+            spec = r.spec(c.id, c.etikett)
+            out[spec.name] = spec
+    return out
+
+
+def default_categories() -> tuple[Category, ...]:
+    """The statements catalogue's categories: used when investeringar.yaml names none."""
+    from flerarsprognos.model.statements import INVESTMENT_CATEGORY_LIST
+
+    return tuple(Category(c.id, c.etikett, c.balanspost) for c in INVESTMENT_CATEGORY_LIST)

@@ -57,7 +57,15 @@ FIGURES: dict[str, tuple[bool, bool, str]] = {
     "rur": (False, False, "resultatutjämningsreserv året före basåret, mnkr"),
     "laneskuld": (False, False, "räntebärande lån året före basåret, mnkr"),
 }
-ANSWER_KEYS = {"beskrivning", "region_namn", "lanskod", "basar", "planslut", "slutar", "riket", "kalla", "siffror"}
+ANSWER_KEYS = {"beskrivning", "region_namn", "lanskod", "basar", "planslut", "slutar", "riket", "kalla", "siffror",
+               "investeringskategorier"}
+# Without ``investeringskategorier`` in the answers: two categories by balansräkning post.
+DEFAULT_CATEGORIES = (
+    {"id": "byggnader", "etikett": "Mark och byggnader", "balanspost": "mark_och_byggnader", "andel": 0.6,
+     "avskrivningstid": 30},
+    {"id": "inventarier", "etikett": "Maskiner och inventarier", "balanspost": "maskiner_och_inventarier",
+     "andel": 0.4, "avskrivningstid": 7},
+)
 
 
 @dataclass
@@ -71,6 +79,8 @@ class Answers:
     riket: str
     beskrivning: str
     figures: dict[str, tuple[Any, str]] = field(default_factory=dict)  # name -> (value or {year: value}, kalla)
+    categories: tuple[dict, ...] = DEFAULT_CATEGORIES
+    categories_source: str | None = None  # None: the default split (an estimate)
 
     def years(self, name: str) -> dict[int, float]:
         return dict(self.figures[name][0]) if name in self.figures else {}
@@ -105,12 +115,36 @@ def read_answers(path: Path, problems: Problems) -> Answers | None:
     if "lanskod" in data and lanskod not in table:
         problems.error(path, "lanskod", f"'{lanskod}' är ingen länskod (giltiga: {', '.join(table)})")
     figures = _read_figures(path, data.get("siffror"), data.get("kalla"), problems)
+    categories, cat_source = _read_categories(path, data.get("investeringskategorier"), problems)
     if problems.errors:
         return None
     head = {k: data[k] for k in ("basar", "planslut", "slutar")}
     return Answers(path, str(data["region_namn"]), lanskod, riket=str(data.get("riket", STANDARD)),
                    beskrivning=str(data.get("beskrivning", data["region_namn"])).strip(),
-                   figures=figures, **head)
+                   figures=figures, categories=categories, categories_source=cat_source, **head)
+
+
+def _read_categories(path: Path, raw: Any, problems: Problems) -> tuple[tuple[dict, ...], str | None]:
+    """``investeringskategorier: {kalla: ..., lista: [{id, etikett, balanspost, andel, avskrivningstid}]}``."""
+    from flerarsprognos.model.statements import BALANCE_INPUT_POSTS
+
+    if raw is None:
+        return DEFAULT_CATEGORIES, None
+    items = raw.get("lista") if isinstance(raw, dict) else None
+    source = raw.get("kalla") if isinstance(raw, dict) else None
+    if not isinstance(items, list) or not items or not isinstance(source, str):
+        problems.error(path, "investeringskategorier", "ska ha 'kalla' och 'lista' (id, etikett, balanspost, "
+                                                       "andel, avskrivningstid)")
+        return DEFAULT_CATEGORIES, None
+    keys = {"id", "etikett", "balanspost", "andel", "avskrivningstid"}
+    for i, item in enumerate(items):
+        if not isinstance(item, dict) or set(item) != keys:
+            problems.error(path, f"investeringskategorier.lista[{i + 1}]", f"ska ha exakt {', '.join(sorted(keys))}")
+        elif item["balanspost"] not in BALANCE_INPUT_POSTS:
+            problems.error(path, f"investeringskategorier.lista[{i + 1}].balanspost", f"'{item['balanspost']}' är ingen balanspost")
+    if not problems.errors and abs(sum(float(i["andel"]) for i in items) - 1.0) > 1e-6:
+        problems.error(path, "investeringskategorier.lista", "andelarna ska summera till 1")
+    return tuple(items), " ".join(source.split())
 
 
 def _read_figures(path: Path, raw: Any, default_source: Any, problems: Problems) -> dict[str, tuple[Any, str]]:
@@ -218,6 +252,8 @@ def draft_entries(a: Answers, std: AssumptionSet) -> dict[str, dict]:
     out = {key: _standard_entry(key, v, a, std, scale)
            for key, v in std.values.items() if not v.spec.national}
     out.pop("inkomstutjamning_skattesats", None)  # from lanskod
+    for key in [k for k in out if SPECS[k].topic == "investeringar"]:
+        del out[key]  # the region's own categories (investment_entries)
     for comp in ("kostnadsutjamning", "strukturbidrag", "tillfalliga_bidrag"):
         if comp in out:
             out[comp] = {"metod": "fast", "enhet": "mnkr", "forlangning": "senaste", "varden": {a.basar: 0},
@@ -248,7 +284,6 @@ def draft_entries(a: Answers, std: AssumptionSet) -> dict[str, dict]:
                                        "varden": _at_least_base(a, a.years("finansiella_intakter"))}
     _pension_entries(out, a, std)
     _balance_entries(out, a, std, scale)
-    _investment_entries(out, a, std)
     return out
 
 
@@ -300,21 +335,6 @@ def _balance_entries(out: dict, a: Answers, std: AssumptionSet, scale: float) ->
         out[k] = {"enhet": "mnkr", "varde": _clean(float(std[k]) * ratio),
                   "kalla": f"{HARLETT} {STANDARD_REGION}:s post × kvoten {ratio:.4f} mellan summa tillgångar "
                            f"({a.source('summa_tillgangar')}) och standardregionens tillgångar utom kassa"}
-
-
-def _investment_entries(out: dict, a: Answers, std: AssumptionSet) -> None:
-    if "investeringar" not in a.figures:
-        return
-    given = _at_least_base(a, a.years("investeringar"))
-    cats = [k for k in std.values if k.startswith("investeringar_")]
-    std_total = {y: sum(float(std[k][min(y - a.basar, len(std.years) - 1)]) for k in cats) for y in given}
-    for k in cats:
-        share = {y: float(std[k][min(y - a.basar, len(std.years) - 1)]) / std_total[y] if std_total[y] else 0.0
-                 for y in given}
-        out[k] = {"enhet": "mnkr", "forlangning": "senaste",
-                  "varden": {y: _clean(x * share[y]) for y, x in given.items()},
-                  "kalla": f"{a.source('investeringar')} {HARLETT} fördelat på kategorierna som "
-                           f"{STANDARD_REGION}:s investeringsplan; efter sista året oförändrat."}
 
 
 # --- the plan lines and the calibrated values ---------------------------------------------
@@ -378,6 +398,31 @@ def plan_entries(a: Answers, draft: AssumptionSet, std: AssumptionSet) -> dict[s
     return out
 
 
+def investment_entries(a: Answers, plan: dict[str, dict]) -> dict[str, dict]:
+    """The region's categories: the stated (or derived) investments split by the categories' shares."""
+    if "investeringar" in a.figures:
+        total = _at_least_base(a, a.years("investeringar"))
+        how = a.source("investeringar")
+    else:
+        total = {a.basar: -plan["plan_avskrivningar"]["varden"][a.basar]}
+        how = f"{HARLETT} investeringar lika med basårets avskrivningar (en oförändrad anläggningsmassa)"
+    shares = ", ".join(f"{c['etikett']} {100 * float(c['andel']):g} %" for c in a.categories)
+    split = a.categories_source or f"{HARLETT} standardfördelning {shares}"
+    out: dict[str, dict] = {}
+    for c in a.categories:
+        cid = c["id"]
+        out[f"investeringar_{cid}"] = {"enhet": "mnkr", "forlangning": "senaste",
+                                       "varden": {y: _clean(x * float(c["andel"])) for y, x in total.items()},
+                                       "kalla": f"{how} Fördelning: {split.rstrip('.')}. Oförändrat efter sista året."}
+        out[f"avskrivningstid_{cid}"] = {"enhet": "antal_ar", "varde": int(c["avskrivningstid"]),
+                                         "kalla": f"{HARLETT} antagen genomsnittlig nyttjandeperiod (RKR R4, komponentavskrivning)"}
+        out[f"avskrivning_nettoandel_{cid}"] = {"enhet": "procent", "varde": 50,
+                                                "kalla": f"{HARLETT} halva investeringen antas ersätta uttjänta tillgångar"}
+        out[f"avskrivning_fran_ar_{cid}"] = {"enhet": "ar", "varde": a.basar + 1,
+                                             "kalla": f"{HARLETT} avskrivning från året efter basåret"}
+    return out
+
+
 def calibrated_su(a: Answers, draft_su: float, result) -> tuple[float, str]:
     """The skatteunderlag året före basåret that gives the stated skatteintäkter (first stated plan year)."""
     year = min(y for y in a.years("skatteintakter") if y <= a.planslut)
@@ -420,8 +465,11 @@ FILE_DESCRIPTIONS = {
 
 def write_set(directory: Path, a: Answers, entries: dict[str, dict], riket: str) -> None:
     """One YAML file per topic, in the schema's order."""
+    from flerarsprognos.io.layers import Category, specs_for
+
+    cats = tuple(Category(c["id"], c["etikett"], c["balanspost"]) for c in a.categories)
     files: dict[str, dict] = {t: {} for t in TOPICS}
-    for key, spec in SPECS.items():
+    for key, spec in specs_for(cats).items():
         if key in entries:
             files[spec.topic][key] = entries[key]
     for topic, params in files.items():
@@ -432,6 +480,8 @@ def write_set(directory: Path, a: Answers, entries: dict[str, dict], riket: str)
                                                   f"värden vars källa börjar med '{HARLETT}' är uppskattade."}
         if topic == "region":
             content["riket"] = riket
+        if topic == "investeringar":
+            content["kategorier"] = [{k: c[k] for k in ("id", "etikett", "balanspost")} for c in a.categories]
         content["parametrar"] = params
         text = yaml.safe_dump(content, allow_unicode=True, sort_keys=False, width=100)
         (directory / f"{topic}.yaml").write_text(text, encoding="utf-8")
@@ -474,9 +524,11 @@ def create_region(answers_path: Path, target: Path, riket: Path | None = None) -
     rel = STANDARD if resolved is None else os.path.relpath(resolved, tmp.resolve())
     try:
         entries = draft_entries(a, std)
+        entries.update(investment_entries(a, entries))
         write_set(tmp, a, entries, rel)
         draft = load_assumptions(tmp, Problems())
         entries.update(plan_entries(a, draft, std))
+        entries.update(investment_entries(a, entries))
         write_set(tmp, a, entries, rel)
         first = run(tmp)
         su, why = calibrated_su(a, float(first.base["skatteunderlag_ingaende"]), first.result)
