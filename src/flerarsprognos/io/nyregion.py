@@ -37,7 +37,13 @@ from flerarsprognos.output import fmt
 from flerarsprognos.problems import InputError, Problems
 
 HARLETT = "härlett:"
-STANDARD_REGION = "standardregionen (Region Värmland, regionplan 2023)"
+
+
+def _std_name(std: AssumptionSet) -> str:
+    """The standard region (the shipped default), as the estimates name it."""
+    name = std.values["region_namn"].data if "region_namn" in std.values else "standardregionen"
+    return f"standardregionen ({name}, basår {std.basar})"
+
 
 # The figures of an answers file: name -> (per year?, required?, label)
 FIGURES: dict[str, tuple[bool, bool, str]] = {
@@ -218,7 +224,7 @@ def _standard_entry(key: str, value: Value, a: Answers, std: AssumptionSet, scal
     entry: dict[str, Any] = {"enhet": value.file_unit}
     if value.method is not None:
         entry["metod"] = value.method
-    origin = f"{HARLETT} {STANDARD_REGION}:s värde"
+    origin = f"{HARLETT} {_std_name(std)}:s värde"
     if spec.coverage == "skalar":
         if spec.unit == "text":
             entry["varde"], entry["kalla"] = value.data, f"{origin}; ersätt med regionens eget beslut"
@@ -319,7 +325,7 @@ def _pension_entries(out: dict, a: Answers, std: AssumptionSet) -> None:
                     "kalla": f"{a.source(name)} {HARLETT} exkl. löneskatt (÷ {1 + tau:g})."}
         for flow in flows:
             out[flow] = {"enhet": "mnkr", "varde": _clean(float(std[flow]) * ratio),
-                         "kalla": f"{HARLETT} {STANDARD_REGION}:s belopp × kvoten {ratio:.4f} av {key} "
+                         "kalla": f"{HARLETT} {_std_name(std)}:s belopp × kvoten {ratio:.4f} av {key} "
                                   "(ersätt med KPA:s prognos)"}
 
 
@@ -333,7 +339,7 @@ def _balance_entries(out: dict, a: Answers, std: AssumptionSet, scale: float) ->
     ratio = a.figures["summa_tillgangar"][0] / std_assets
     for k in posts:
         out[k] = {"enhet": "mnkr", "varde": _clean(float(std[k]) * ratio),
-                  "kalla": f"{HARLETT} {STANDARD_REGION}:s post × kvoten {ratio:.4f} mellan summa tillgångar "
+                  "kalla": f"{HARLETT} {_std_name(std)}:s post × kvoten {ratio:.4f} mellan summa tillgångar "
                            f"({a.source('summa_tillgangar')}) och standardregionens tillgångar utom kassa"}
 
 
@@ -378,7 +384,7 @@ def plan_entries(a: Answers, draft: AssumptionSet, std: AssumptionSet) -> dict[s
             share = i0[k] / n0
             lines[k] = {y: netto[y] * share for y in years}
             notes[k] = (f"{HARLETT} {100 * abs(share):.1f} % av verksamhetens nettokostnader, som i "
-                        f"{STANDARD_REGION}:s resultatbudget {std.basar}")
+                        f"{_std_name(std)}:s resultatbudget {std.basar}")
     lines["verksamhetens_kostnader"] = {y: netto[y] - lines["verksamhetens_intakter"][y] - lines["avskrivningar"][y]
                                         for y in years}
     stated = sorted(a.years("verksamhetens_nettokostnader"))
