@@ -302,3 +302,18 @@ def test_a_bad_investment_category_is_reported(assumptions_copy):
     res = runner.invoke(app, ["check", "--assumptions", str(assumptions_copy)])
     assert res.exit_code == 2
     assert any("investeringar.yaml: kategorier[4].balanspost: 'bilar'" in ln for ln in lines(res)), res.output
+
+
+def test_a_national_set_may_not_hold_a_regions_key(assumptions_copy, tmp_path):
+    edit(assumptions_copy / "riket" / "makro.yaml", "parametrar:\n",
+         "parametrar:\n  ranta: {enhet: procent, kalla: fel lager, varden: {2023: 3.0}, forlangning: senaste}\n")
+    res = runner.invoke(app, ["run", "--assumptions", str(assumptions_copy), "--out", str(tmp_path / "ut")])
+    assert res.exit_code == 2
+    assert any("riket/makro.yaml: ranta" in ln and "regionens egna" in ln for ln in lines(res)), res.output
+    assert nothing_written(tmp_path / "ut")
+
+
+def test_assumptions_command_shows_the_national_layer():
+    res = runner.invoke(app, ["assumptions", "--key", "kpi"])
+    assert res.exit_code == 0
+    assert "makro.yaml – nationellt prognosunderlag" in res.output
