@@ -102,7 +102,9 @@ def assumptions_command(
     rows = describe_values(aset, key)
     console.print(f"Antaganden {aset.digest}: värden i filens enhet, * = förlängt värde (forlangning).")
     for file in dict.fromkeys(r["fil"] for r in rows):
-        t = Table(title=Path(file).name, title_justify="left", header_style="bold", show_edge=False, expand=True)
+        national = aset.riket is not None and Path(file).parent == aset.riket
+        title = f"{Path(file).name} – nationellt prognosunderlag ({aset.riket})" if national else Path(file).name
+        t = Table(title=title, title_justify="left", header_style="bold", show_edge=False, expand=True)
         t.add_column("Nyckel", no_wrap=True)
         t.add_column("Enhet", no_wrap=True)
         t.add_column("Värde", justify="right", no_wrap=True)
