@@ -317,3 +317,11 @@ def test_assumptions_command_shows_the_national_layer():
     res = runner.invoke(app, ["assumptions", "--key", "kpi"])
     assert res.exit_code == 0
     assert "makro.yaml – nationellt prognosunderlag" in res.output
+
+
+def test_init_shows_the_stated_figures_beside_the_models(tmp_path):
+    res = runner.invoke(app, ["init", str(tmp_path / "j"), "--underlag", str(JONKOPING_UNDERLAG)])
+    assert res.exit_code == 0, res.output
+    text = " ".join(res.output.replace("\u00a0", " ").split())
+    assert "Skatteintäkter 2024: angivet 10 900, modellen 10 900" in text
+    assert "Årets resultat 2023: angivet -356, modellen" in text and "de uppskattade posterna bär den" in text

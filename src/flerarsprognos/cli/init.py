@@ -59,6 +59,15 @@ def init_command(
     console.print(f"Skapade {katalog}/ för {aset['region_namn']} (länskod {aset['lanskod']}, "
                   f"{aset.basar}–{aset.slutar}) på prognosunderlaget {aset['prognosunderlag_namn']}.")
     console.print(f"Kontroll: inga fel ({len(created.warnings)} varningar).")
+    if created.checks:
+        from flerarsprognos.output import fmt
+        from flerarsprognos.output.labels import RR
+
+        console.print("Underlagets siffror mot modellens:")
+        for name, year, stated, model, _ in created.checks:
+            diff = model - stated
+            console.print(f"  {RR[name]} {year}: angivet {fmt.mnkr(stated)}, modellen {fmt.mnkr(model)}"
+                          + (f" (skillnad {fmt.mnkr(diff)} mnkr: de uppskattade posterna bär den)" if abs(diff) >= 0.5 else ""))
     if created.derived:
         console.print(f"Fortfarande uppskattat ({len(created.derived)} nycklar, källan börjar med "
                       "'härlett:'); ersätt med regionens egna siffror när de finns:")

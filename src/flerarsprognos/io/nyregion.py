@@ -56,6 +56,7 @@ FIGURES: dict[str, tuple[bool, bool, str]] = {
     "avskrivningar": (True, False, "avskrivningar, mnkr (negativt)"),
     "finansiella_intakter": (True, False, "finansiella intäkter, mnkr"),
     "investeringar": (True, False, "investeringar, mnkr"),
+    "arets_resultat": (True, False, "årets resultat, mnkr (bara kontroll: jämförs med modellens, ändrar inget)"),
     "eget_kapital": (False, False, "eget kapital 31 december året före basåret, mnkr"),
     "summa_tillgangar": (False, False, "summa tillgångar i basårets balansbudget, mnkr"),
     "pensionsavsattning": (False, False, "avsättning för pensioner inkl. löneskatt, året före basåret, mnkr"),
@@ -507,6 +508,7 @@ class Created:
     aset: AssumptionSet
     derived: list[str]  # keys whose value is derived (kalla begins with 'härlett:')
     warnings: list
+    checks: list[tuple[str, int, float, float, str]] = field(default_factory=list)  # figure, year, stated, model, kalla
 
 
 def create_region(answers_path: Path, target: Path, riket: Path | None = None) -> Created:
@@ -554,4 +556,15 @@ def create_region(answers_path: Path, target: Path, riket: Path | None = None) -
     checked = Problems()
     aset = load_assumptions(target, checked)
     derived = [k for k, v in aset.values.items() if HARLETT in v.source and not v.spec.national]
-    return Created(target, aset, derived, checked.warnings)
+    return Created(target, aset, derived, checked.warnings, stated_checks(a, run(target).result))
+
+
+def stated_checks(a: Answers, result) -> list[tuple[str, int, float, float, str]]:
+    """Each stated figure beside the model's value for the year (the check-only ones included)."""
+    res = result.sel(scenario="bas")
+    out = []
+    for name in ("verksamhetens_nettokostnader", "skatteintakter", "generella_statsbidrag_och_utjamning",
+                 "arets_resultat"):
+        for y, x in sorted(a.years(name).items()):
+            out.append((name, y, x, float(res["resultatrakning"].sel(rr_post=name, year=y)), a.source(name)))
+    return out
