@@ -52,6 +52,10 @@ scenario = st.fixed_dictionaries({
     "reservering_andel": st.floats(0, 1),
     "rur_anvandning_alltid": st.booleans(),
     "eget_kapital_ingaende": st.floats(-3000, 6000),
+    "slutavrakning_december_andel": st.floats(0.5, 1.0),
+    "skatteunderlag_regionen_utover": path(-0.02, 0.02),
+    "balanskravsunderskott_ingaende": st.lists(st.one_of(st.just(np.nan), st.floats(0, 400)),
+                                               min_size=PARAMS.sizes["hist_year"], max_size=PARAMS.sizes["hist_year"]),
 })
 
 
@@ -101,6 +105,20 @@ def test_identities_hold(draw):
     assert (bk.loc["resultatreserv_utgaende"].values <= np.maximum(cap, bk.loc["resultatreserv_ingaende"].values) + EPS).all()
     assert (bk.loc["oreglerat_underskott"] >= -EPS).all()
     assert (bk.loc["underskott_for_sent_aterstallt"] <= bk.loc["oreglerat_underskott"] + EPS).all()
+
+    # the skatteintäkter are their three parts (preliminär skatt, slutavräkning, korrigering)
+    np.testing.assert_allclose(r["skatteintakter_delar"].sum("skattepost").values, rr.loc["skatteintakter"].values,
+                               rtol=1e-12, atol=EPS)
+    # every subtotal is the sum of its lines, as the statements catalogue says
+    from flerarsprognos.model.statements import STATEMENTS
+
+    for var, statement in STATEMENTS.items():
+        table = r[var].to_pandas().T
+        for total, lines in statement.formulas.items():
+            np.testing.assert_allclose(table.loc[total], table.loc[list(lines)].sum(), atol=1e-5, err_msg=total)
+    # an exempted deficit and an open one are never both counted as missed
+    bkt = r["balanskrav"].to_pandas().T
+    assert (bkt.loc["synnerliga_skal"] >= -EPS).all()
 
     br = r["balansrakning"].to_pandas().T
     np.testing.assert_allclose(br.loc["summa_tillgangar"], br.loc["summa_skulder_och_eget_kapital"], atol=1e-5)

@@ -74,3 +74,29 @@ def test_national_shock_in_the_forecast_year_does_not_move_that_years_utjamning(
         komponent="inkomstutjamning").values
     assert d[:3] == pytest.approx([0.0, 0.0, 0.0], abs=1e-9)  # 2024 and 2025 were fixed before
     assert abs(d[3]) > 1.0  # 2026: income year 2024 enters
+
+
+def test_su_outcome_below_forecast_slutavrakning_in_t_and_korrigering_in_t_plus_1():
+    """Hand computation (RKR R2): national SU −1 pe in 2024 with SKR's December forecast
+    catching 80 % of the slutavräkning. The preliminary tax 2024 (on income year 2022) does
+    not move; the slutavräkning 2024 falls by 0,8 × 1 % × SU × skattesats; the remaining 20 %
+    comes as a negative korrigering in 2025; the three parts add up to the line."""
+    base, _ = load_sets(None, [], Problems())
+    base = base.copy("bas")
+    base.values["slutavrakning_december_andel"].data = 0.8
+    low = base.copy("lagre")
+    data = np.array(low.values["skatteunderlag_forandring"].data, dtype=float)
+    data[1] -= 0.01
+    low.values["skatteunderlag_forandring"].data = data
+    res = project(build_params([base, low], base))
+    d = res.sel(scenario="lagre") - res.sel(scenario="bas")
+    parts = d["skatteintakter_delar"]
+    d_su = float(d["skatteunderlag"].sel(year=2024))
+    assert d_su == pytest.approx(-0.01 / 1.04125 * float(res.sel(scenario="bas", year=2024)["skatteunderlag"]))
+    full = d_su * 0.1168  # the final tax for 2024 falls by the skattesats on the lower SU
+    assert float(parts.sel(year=2024, skattepost="preliminar_skatt")) == pytest.approx(0.0, abs=1e-9)
+    assert float(parts.sel(year=2024, skattepost="slutavrakning")) == pytest.approx(0.8 * full, rel=1e-6)
+    assert float(parts.sel(year=2025, skattepost="korrigering_slutavrakning")) == pytest.approx(0.2 * full, rel=1e-6)
+    assert float(parts.sel(year=2024, skattepost="korrigering_slutavrakning")) == pytest.approx(0.0, abs=1e-9)
+    lines = res["resultatrakning"].sel(rr_post="skatteintakter")
+    np.testing.assert_allclose(res["skatteintakter_delar"].sum("skattepost").values, lines.values, rtol=1e-12)

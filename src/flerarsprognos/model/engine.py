@@ -42,9 +42,12 @@ from flerarsprognos.model.statements import (
     UTJAMNING_COMPONENTS,
     UTJAMNINGSSYSTEM,
 )
-from flerarsprognos.model.utjamning import project_utjamning, upprakning
+from flerarsprognos.model.utjamning import project_utjamning
 
-__all__ = ["project", "RR_POSTS", "BK_POSTS", "BR_POSTS", "GOALS"]
+# The three parts of the skatteintäkter (``skatteintakter_delar``), beside the total line.
+SKATTEPOSTER = ("preliminar_skatt", "slutavrakning", "korrigering_slutavrakning")
+
+__all__ = ["project", "SKATTEPOSTER", "RR_POSTS", "BK_POSTS", "BR_POSTS", "GOALS"]
 
 
 def project(params: xr.Dataset) -> xr.Dataset:
@@ -104,7 +107,7 @@ def project(params: xr.Dataset) -> xr.Dataset:
     goals = finansiella_mal(p, rr=rr, skatter_och_bidrag=skatter_och_bidrag, bk_rows=bku.rows, br=br.post,
                             ansvarsforbindelse=af, investeringar=inv.total)
     extra = {
-        "inkomstutjamning_upprakning": upprakning(p, rev),
+        "inkomstutjamning_upprakning": rev.upprakning,
         "utjamningssystem": sum(components[UTJAMNING_COMPONENTS.index(c)] for c in UTJAMNINGSSYSTEM),
         "skatteunderlag": rev.skatteunderlag,
         "medelskattekraft": rev.medelskattekraft,
@@ -121,10 +124,10 @@ def project(params: xr.Dataset) -> xr.Dataset:
         "laneram": p.path("laneram"),
         **pension,
     }
-    return _dataset(params, p, rr, bku.block, br.block, goals, components, extra)
+    return _dataset(params, p, rr, bku.block, br.block, goals, components, rev, extra)
 
 
-def _dataset(params, p: Inputs, rr, bk_block, br_block, goals, components, extra) -> xr.Dataset:
+def _dataset(params, p: Inputs, rr, bk_block, br_block, goals, components, rev, extra) -> xr.Dataset:
     """The result Dataset: the statements with their post dimensions, then the other series."""
     S, Y = p.shape
     coords = {"year": p.years}
@@ -148,6 +151,8 @@ def _dataset(params, p: Inputs, rr, bk_block, br_block, goals, components, extra
             "mal_malvarde": stack(GOALS, "mal", goals["malvarde"]),
             "mal_uppfyllt": stack(GOALS, "mal", goals["uppfyllt"]),
             "mal_gap_mnkr": stack(GOALS, "mal", goals["gap_mnkr"]),
+            "skatteintakter_delar": xr.DataArray(np.moveaxis(rev.delar, 0, -1), dims=dims + ("skattepost",),
+                                                 coords={"skattepost": list(SKATTEPOSTER)}),
             "utjamning": xr.DataArray(np.moveaxis(components, 0, -1), dims=dims + ("komponent",),
                                       coords={"komponent": list(UTJAMNING_COMPONENTS)}),
             **{k: (dims, v if np.shape(v) == p.shape else np.broadcast_to(v, p.shape)) for k, v in extra.items()},

@@ -41,8 +41,48 @@ def skatteunderlag(su_ingaende, su_growth, pop_factor) -> np.ndarray:
     return np.asarray(su_ingaende)[..., None] * cumprod((1.0 + su_growth) * pop_factor)
 
 
-def skatteintakter(su, skattesats, slutavrakning_korrigering) -> np.ndarray:
-    return su * skattesats + slutavrakning_korrigering
+def lag_two(before: np.ndarray, x: np.ndarray) -> np.ndarray:
+    """x(t−2) for every year of the horizon: the two years ``before`` (scenario, 2), then x."""
+    before = np.broadcast_to(before, x.shape[:-1] + (2,))
+    return np.concatenate([before, x[..., :-2]], axis=-1)
+
+
+def upprakning(p: Inputs, growth_before_base: np.ndarray) -> np.ndarray:
+    """U(t) = UF(t−1) · UF(t), the uppräkningsfaktorer of lag (1965:269) 4 § for year t (used for
+    the preliminär skatt and the inkomstutjämning): the given ``upprakning_inkomstutjamning``
+    (the förordning's factors) where there is one, else the baseline's national SU growth of t−1 and t — what
+    was known when they were fixed, so a scenario's surprise in year t does not move them."""
+    g_bas = np.broadcast_to(p.path("skatteunderlag_forandring_bas"), p.shape)
+    g_prev = np.concatenate([growth_before_base[:, None], g_bas[:, :-1]], axis=-1)
+    u = (1.0 + g_prev) * (1.0 + g_bas)
+    given = p.path("upprakning_inkomstutjamning")
+    return u if np.isnan(given).all() else np.where(np.isnan(given), u, 1.0 + given)
+
+
+def skatteintakter_delar(su, su_fore, skattesats, upprakning_t, december_andel, korrigering_given):
+    """The skatteintäkter of year t in their three parts (RKR R2 Intäkter; RKR 4.2):
+
+    - preliminär skatteinbetalning: SU_r(t−2) · UF(t−1)·UF(t) · skattesats(t), paid during t;
+    - slutavräkning for t, booked in t from SKR's December forecast: the forecast catches the
+      share ``december_andel`` of the difference between the final tax, SU_r(t) · skattesats(t),
+      and the preliminary one;
+    - korrigering of t−1's slutavräkning, booked in t: the rest of t−1's difference, plus any
+      given amount (``slutavrakning_korrigering``).
+
+    Returns (preliminar, slutavrakning, korrigering, total); total = su · skattesats +
+    korrigering_given when the December forecast is right (andel 1, the default).
+    """
+    preliminar = lag_two(su_fore, su) * upprakning_t * skattesats
+    full = su * skattesats - preliminar  # the whole slutavräkning for income year t
+    missed = (1.0 - np.asarray(december_andel)[..., None]) * full
+    slutavrakning = full - missed
+    korrigering = lagged(missed) + korrigering_given
+    total = su * skattesats + korrigering_given
+    if missed.any():
+        total = total - missed + lagged(missed)
+    return preliminar, slutavrakning, korrigering, total
+
+
 
 
 def medelskattekraft(ingaende, su_growth, befolkning_riket_forandring) -> np.ndarray:
@@ -71,6 +111,8 @@ class Skatteintakter:
     skatteunderlag_fore: np.ndarray  # (scenario, 2): SU_r of basår−2 and basår−1
     medelskattekraft_fore: np.ndarray  # (scenario, 2)
     growth_before_base: np.ndarray  # (scenario,): national SU growth basår−1
+    upprakning: np.ndarray  # U(t) = UF(t−1)·UF(t), fixed before t
+    delar: np.ndarray  # (3, scenario, year): preliminär skatt, slutavräkning, korrigering
 
 
 def project_skatteintakter(p: Inputs) -> Skatteintakter:
@@ -82,7 +124,7 @@ def project_skatteintakter(p: Inputs) -> Skatteintakter:
     # The region's own growth beyond the national (default 0): moves its SU, not the country's.
     own = p.path("skatteunderlag_regionen_utover")
     su = skatteunderlag(p.scalar("skatteunderlag_ingaende"), su_growth, pop * (1.0 + own) if own.any() else pop)
-    skatt = skatteintakter(su, p.path("skattesats"), p.path("slutavrakning_korrigering"))
+
     mk = medelskattekraft(p.scalar("medelskattekraft_ingaende"), su_growth, p.path("befolkning_riket_forandring"))
     g_prev = before_base(p.history("skatteunderlag_historik"), p.path("skatteunderlag_forandring_bas")[:, 0])
     su_in, mk_in = p.scalar("skatteunderlag_ingaende"), p.scalar("medelskattekraft_ingaende")
@@ -92,4 +134,9 @@ def project_skatteintakter(p: Inputs) -> Skatteintakter:
     mk_m2 = before_base(p.history("medelskattekraft_historik")[:, :-1], mk_in / (1.0 + g_prev))
     su_fore = np.stack([su_m2, su_in], axis=-1)
     mk_fore = np.stack([mk_m2, mk_in], axis=-1)
-    return Skatteintakter(su_growth, pop, su, mk, skatt, su_fore, mk_fore, g_prev)
+    u = upprakning(p, g_prev)
+    prelim, slutavr, korr, skatt = skatteintakter_delar(
+        su, su_fore, p.path("skattesats"), u, p.scalar("slutavrakning_december_andel"),
+        p.path("slutavrakning_korrigering"))
+    return Skatteintakter(su_growth, pop, su, mk, skatt, su_fore, mk_fore, g_prev, u,
+                          np.stack([prelim, slutavr, korr], axis=0))

@@ -11,7 +11,7 @@ import numpy as np
 
 from flerarsprognos.io.schema import UTJAMNING_METHODS
 from flerarsprognos.model.inputs import Inputs
-from flerarsprognos.model.skatteintakter import Skatteintakter
+from flerarsprognos.model.skatteintakter import Skatteintakter, lag_two
 from flerarsprognos.model.statements import UTJAMNING_COMPONENTS
 from flerarsprognos.model.years import cumprod
 
@@ -33,31 +33,14 @@ def inkomstutjamning(su_t2, medelskattekraft_t2, invanare_nov, uppraknad, garant
     return np.asarray(skattesats)[..., None] * uppraknad * (garanti - su_t2)
 
 
-def lag_two(before: np.ndarray, x: np.ndarray) -> np.ndarray:
-    """x(t−2) for every year of the horizon: the two years ``before`` (scenario, 2), then x."""
-    before = np.broadcast_to(before, x.shape[:-1] + (2,))
-    return np.concatenate([before, x[..., :-2]], axis=-1)
-
-
-def upprakning(p: Inputs, rev: Skatteintakter) -> np.ndarray:
-    """U(t) = UF(t−1) · UF(t): the given ``upprakning_inkomstutjamning`` (the förordning's
-    factors) where there is one, else the baseline's national SU growth of t−1 and t — what
-    was known when they were fixed, so a scenario's surprise in year t does not move them."""
-    g_bas = np.broadcast_to(p.path("skatteunderlag_forandring_bas"), p.shape)
-    g_prev = np.concatenate([rev.growth_before_base[:, None], g_bas[:, :-1]], axis=-1)
-    u = (1.0 + g_prev) * (1.0 + g_bas)
-    given = p.path("upprakning_inkomstutjamning")
-    return u if np.isnan(given).all() else np.where(np.isnan(given), u, 1.0 + given)
-
-
 def inkomstutjamning_by_law(p: Inputs, rev: Skatteintakter) -> np.ndarray:
     """:func:`inkomstutjamning` on the projection: the t−2 tax bases, the invånare of 1 November
-    t−1 (the year before's count) and the uppräkning :func:`upprakning`."""
+    t−1 (the year before's count) and the uppräkning (:func:`~flerarsprognos.model.skatteintakter.upprakning`)."""
     inv = p.path("invanare")
     inv_nov = np.concatenate([np.broadcast_to(p.scalar("invanare_ingaende")[:, None], (p.n_scen, 1)), inv[:, :-1]], axis=-1)
     return inkomstutjamning(lag_two(rev.skatteunderlag_fore, rev.skatteunderlag),
                             lag_two(rev.medelskattekraft_fore, np.broadcast_to(rev.medelskattekraft, p.shape)),
-                            inv_nov, upprakning(p, rev), p.scalar("inkomstutjamning_garantiniva"),
+                            inv_nov, rev.upprakning, p.scalar("inkomstutjamning_garantiniva"),
                             p.scalar("inkomstutjamning_skattesats"))
 
 
