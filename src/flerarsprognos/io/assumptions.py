@@ -453,6 +453,7 @@ def load_assumptions(directory: Path | str, problems: Problems | None = None,
     layers.add_lansvis_skattesats(raw_params, riket_dir, directory, own, reported)
 
     horizon = _horizon(raw_params, own)
+    layers.add_demography(raw_params, directory, horizon and horizon.planslut, horizon and horizon.basar, own)
     if riket_dir is not None and horizon is not None and not layers.check_base_year(
             national, horizon.basar, raw_params["basar"][0], own):
         own.raise_if_errors()  # every other national value is for the wrong years: say only this
