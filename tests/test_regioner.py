@@ -325,3 +325,33 @@ def test_init_shows_the_stated_figures_beside_the_models(tmp_path):
     text = " ".join(res.output.replace("\u00a0", " ").split())
     assert "Skatteintäkter 2024: angivet 10 900, modellen 10 900" in text
     assert "Årets resultat 2023: angivet -356, modellen" in text and "de uppskattade posterna bär den" in text
+
+
+# --- demographic cost pressure (illustrative example) ---------------------------------------
+
+DEMOGRAFI = ROOT / "examples" / "demografi"
+
+
+def test_demography_gives_population_and_volume_after_the_plan():
+    aset = load_assumptions(DEMOGRAFI)
+    with (DEMOGRAFI / "demografi.csv").open(encoding="utf-8") as f:
+        rows = list(csv.DictReader(f))
+    pop = {y: sum(float(r[str(y)]) for r in rows) for y in range(2023, 2029)}
+    cost = {y: sum(float(r["kostnad_kr_per_invanare"]) * float(r[str(y)]) for r in rows) for y in range(2023, 2029)}
+    np.testing.assert_allclose(aset["invanare"], [round(pop[y]) for y in range(2023, 2029)])
+    expected = [0, 0, 0] + [cost[y] / cost[y - 1] - 1 for y in (2026, 2027, 2028)]  # plan years: in the plan
+    np.testing.assert_allclose(aset["volymokning"], expected, atol=1e-12)
+    r = run(DEMOGRAFI).result.sel(scenario="bas")
+    # the same population feeds the per-invånare kostnadsutjämning
+    kr = float(np.asarray(aset["kostnadsutjamning"])[3])
+    assert float(r["utjamning"].sel(komponent="kostnadsutjamning", year=2026)) == pytest.approx(kr * pop[2026] / 1e6)
+    assert "illustrativt" in aset.values["invanare"].source.lower()
+
+
+def test_demography_and_a_flat_volume_together_is_an_error(tmp_path):
+    d = tmp_path / "demo"
+    shutil.copytree(DEMOGRAFI, d)
+    shutil.copy(default_assumptions_dir() / "kostnader.yaml", d / "kostnader.yaml")
+    res = runner.invoke(app, ["check", "--assumptions", str(d)])
+    assert res.exit_code == 2
+    assert any("kostnader.yaml: volymokning" in ln and "demografi.csv" in ln for ln in lines(res)), res.output

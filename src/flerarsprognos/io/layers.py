@@ -256,3 +256,56 @@ def default_categories() -> tuple[Category, ...]:
     from flerarsprognos.model.statements import INVESTMENT_CATEGORY_LIST
 
     return tuple(Category(c.id, c.etikett, c.balanspost) for c in INVESTMENT_CATEGORY_LIST)
+
+
+# --- demographic cost pressure (demografi.csv) ----------------------------------------------
+
+DEMOGRAPHY_FILE = "demografi.csv"
+
+
+def add_demography(raw: Raw, directory: Path, planslut: int | None, basar: int | None,
+                   problems: Problems) -> None:
+    """``demografi.csv`` in the region directory: cost per invånare by age group × the population
+    forecast by age group. It gives ``invanare`` (the sum of the groups, so the same population
+    feeds the skatteunderlag and the per-invånare utjämning) and ``volymokning`` after the plan
+    (the growth of Σ kostnad × invånare; in the plan years the volume is in the plan's amounts)."""
+    path = directory / DEMOGRAPHY_FILE
+    if not path.is_file() or planslut is None or basar is None:
+        return
+    for key, home in (("invanare", "region.yaml"), ("volymokning", "kostnader.yaml")):
+        if key in raw:
+            problems.error(raw[key][0], key, f"anges också av {DEMOGRAPHY_FILE}; ta bort nyckeln ur {home}")
+    with path.open(encoding="utf-8", newline="") as f:
+        rows = list(csv.DictReader(f))
+    fixed = {"aldersgrupp", "kostnad_kr_per_invanare", "kalla"}
+    years = sorted(int(c) for c in (rows[0].keys() if rows else []) if c not in fixed and c.isdigit())
+    if not rows or not fixed <= set(rows[0]) or not years:
+        problems.error(path, None, "ska ha kolumnerna aldersgrupp, kostnad_kr_per_invanare, kalla och ett år per kolumn")
+        return
+    pop: dict[int, float] = {y: 0.0 for y in years}
+    cost: dict[int, float] = {y: 0.0 for y in years}
+    for row in rows:
+        group = row["aldersgrupp"]
+        try:
+            c = float(row["kostnad_kr_per_invanare"])
+            n = {y: float(row[str(y)]) for y in years}
+        except (TypeError, ValueError):
+            problems.error(path, group, "kostnad och invånare ska vara tal (decimalpunkt)")
+            continue
+        if c < 0 or any(x < 0 for x in n.values()):
+            problems.error(path, group, "kostnad och invånare kan inte vara negativa")
+            continue
+        for y in years:
+            pop[y] += n[y]
+            cost[y] += c * n[y]
+    sources = "; ".join(dict.fromkeys(r["kalla"].strip() for r in rows if r.get("kalla")))
+    volume = {y: 100.0 * (cost[y] / cost[y - 1] - 1.0) if y > planslut else 0.0
+              for y in years if y - 1 in cost and cost[y - 1] > 0}
+    if basar not in volume:
+        volume[basar] = 0.0
+    raw["invanare"] = (str(path), {"enhet": "antal", "varden": {y: round(pop[y]) for y in years},
+                                   "kalla": f"Summan av åldersgrupperna i {DEMOGRAPHY_FILE} ({sources})."})
+    raw["volymokning"] = (str(path), {
+        "enhet": "procent", "varden": dict(sorted(volume.items())),
+        "kalla": f"härlett: demografiskt kostnadstryck ur {DEMOGRAPHY_FILE}, förändringen av Σ kostnad per "
+                 f"invånare × invånare per åldersgrupp efter planen (planåren: i planens belopp) ({sources})."})
