@@ -355,3 +355,18 @@ def test_demography_and_a_flat_volume_together_is_an_error(tmp_path):
     res = runner.invoke(app, ["check", "--assumptions", str(d)])
     assert res.exit_code == 2
     assert any("kostnader.yaml: volymokning" in ln and "demografi.csv" in ln for ln in lines(res)), res.output
+
+
+def test_init_on_another_national_set(tmp_path):
+    riket = tmp_path / "riket_ny"
+    shutil.copytree(default_assumptions_dir() / "riket", riket)
+    answers = tmp_path / "underlag.yaml"
+    answers.write_text(UNDERLAG, encoding="utf-8")
+    res = runner.invoke(app, ["init", str(tmp_path / "prov"), "--underlag", str(answers), "--riket", str(riket)])
+    assert res.exit_code == 0, res.output
+    assert load_assumptions(tmp_path / "prov").riket.resolve() == riket.resolve()
+    edit(riket / "makro.yaml", "    varde: 2023\n", "    varde: 2024\n")  # made for another base year
+    res = runner.invoke(app, ["init", str(tmp_path / "prov2"), "--underlag", str(answers), "--riket", str(riket)])
+    assert res.exit_code == 2 and "Traceback" not in res.output
+    assert "makro.yaml: prognosunderlag_basar" in " ".join(res.output.split())
+    assert not (tmp_path / "prov2").exists()

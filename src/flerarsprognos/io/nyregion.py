@@ -502,6 +502,21 @@ def _riket_pointer(a: Answers, target: Path, riket: Path | None) -> str:
     return os.path.relpath(where.resolve(), target.resolve())
 
 
+def _check_national_set(a: Answers, riket_dir: Path | None, problems: Problems) -> None:
+    """The national set exists and is made for the answers' base year (before anything is built)."""
+    from flerarsprognos.io.assumptions import _read_files
+    from flerarsprognos.io.layers import check_base_year, default_riket_dir
+
+    where = riket_dir or default_riket_dir()
+    files = sorted(where.glob("*.yaml")) if where.is_dir() else []
+    if not files:
+        problems.error(a.path, "riket", f"{where}: ingen katalog med det nationella prognosunderlaget (*.yaml)")
+    else:
+        national, _ = _read_files(files, problems)
+        check_base_year(national, a.basar, str(a.path), problems)
+    problems.raise_if_errors()
+
+
 @dataclass
 class Created:
     directory: Path
@@ -526,6 +541,7 @@ def create_region(answers_path: Path, target: Path, riket: Path | None = None) -
     assert a is not None
     std = load_assumptions(default_assumptions_dir())
     pointer = _riket_pointer(a, target, riket)
+    _check_national_set(a, None if pointer == STANDARD else (target / pointer).resolve(), problems)
     target.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}.", dir=target.parent))
     resolved = None if pointer == STANDARD else (target / pointer).resolve()
