@@ -370,3 +370,12 @@ def test_init_on_another_national_set(tmp_path):
     assert res.exit_code == 2 and "Traceback" not in res.output
     assert "makro.yaml: prognosunderlag_basar" in " ".join(res.output.split())
     assert not (tmp_path / "prov2").exists()
+
+
+def test_regioner_montecarlo_on_dask_equals_in_process(tmp_path):
+    pytest.importorskip("distributed")
+    local, remote = tmp_path / "lokal", tmp_path / "dask"
+    assert runner.invoke(app, ["regioner", "--montecarlo", "400", "--out", str(local)]).exit_code == 0
+    res = runner.invoke(app, ["regioner", "--montecarlo", "400", "--dask", "--out", str(remote)])
+    assert res.exit_code == 0, res.output
+    assert (local / "regioner_montecarlo.csv").read_bytes() == (remote / "regioner_montecarlo.csv").read_bytes()
