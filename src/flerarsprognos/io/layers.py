@@ -147,7 +147,12 @@ def add_lansvis_skattesats(raw: Raw, riket_dir: Path | None, directory: Path,
     raw["lanskod"] = (file, {**entry, "varde": code})
     lan = table.get(code)
     if lan is None:
-        problems.error(file, "lanskod", f"'{code}' är ingen länskod (giltiga: {codes})")
+        choices = SPECS["lanskod"].choices
+        if not choices:
+            problems.error(file, "lanskod", f"'{code}' är ingen länskod (giltiga: {codes})")
+        elif code in choices:  # a code the schema knows but this national set's table lacks
+            problems.error(file, "lanskod", f"länskod '{code}' saknas i {REGION_TABLE} (giltiga där: {codes})")
+        # else: the entry's own check (the schema's list of länskoder) reports it, once
         reported.add("inkomstutjamning_skattesats")
         return
     if "inkomstutjamning_skattesats" in raw:
