@@ -330,10 +330,30 @@ def test_init_shows_the_stated_figures_beside_the_models(tmp_path):
 
 # --- demographic cost pressure (illustrative example) ---------------------------------------
 
-DEMOGRAFI = ROOT / "examples" / "demografi"
+DEMOGRAFI_CSV = ROOT / "examples" / "demografi" / "demografi.csv"
 
 
-def test_demography_gives_population_and_volume_after_the_plan():
+def drop_key(path: Path, key: str) -> None:
+    """Remove one parameter block from an assumption file."""
+    import re
+
+    text = path.read_text(encoding="utf-8")
+    new = re.sub(rf"  {key}:\n(    .*\n)+", "", text, count=1)
+    assert new != text, key
+    path.write_text(new, encoding="utf-8")
+
+
+@pytest.fixture
+def demografi(assumptions_copy) -> Path:
+    """The standard region with the illustrative demografi.csv in place of invanare and volymokning."""
+    shutil.copy(DEMOGRAFI_CSV, assumptions_copy / "demografi.csv")
+    drop_key(assumptions_copy / "region.yaml", "invanare")
+    drop_key(assumptions_copy / "kostnader.yaml", "volymokning")
+    return assumptions_copy
+
+
+def test_demography_gives_population_and_volume_after_the_plan(demografi):
+    DEMOGRAFI = demografi
     aset = load_assumptions(DEMOGRAFI)
     with (DEMOGRAFI / "demografi.csv").open(encoding="utf-8") as f:
         rows = list(csv.DictReader(f))
@@ -342,16 +362,29 @@ def test_demography_gives_population_and_volume_after_the_plan():
     np.testing.assert_allclose(aset["invanare"], [round(pop[y]) for y in range(2023, 2029)])
     expected = [0, 0, 0] + [cost[y] / cost[y - 1] - 1 for y in (2026, 2027, 2028)]  # plan years: in the plan
     np.testing.assert_allclose(aset["volymokning"], expected, atol=1e-12)
-    r = run(DEMOGRAFI).result.sel(scenario="bas")
-    # the same population feeds the per-invånare kostnadsutjämning
-    kr = float(np.asarray(aset["kostnadsutjamning"])[3])
-    assert float(r["utjamning"].sel(komponent="kostnadsutjamning", year=2026)) == pytest.approx(kr * pop[2026] / 1e6)
     assert "illustrativt" in aset.values["invanare"].source.lower()
 
 
-def test_demography_and_a_flat_volume_together_is_an_error(tmp_path):
-    d = tmp_path / "demo"
-    shutil.copytree(DEMOGRAFI, d)
+def test_demography_is_the_same_as_writing_its_population_and_volume(demografi, tmp_path):
+    """The age groups' sum feeds everything invånare feeds (SU, utjämning): as if written out."""
+    aset = load_assumptions(demografi)
+    plain = tmp_path / "plain"
+    shutil.copytree(demografi, plain)
+    (plain / "demografi.csv").unlink()
+    inv = ", ".join(f"{y}: {int(x)}" for y, x in zip(aset.years, aset["invanare"]))
+    vol = ", ".join(f"{y}: {float(100 * x)!r}" for y, x in zip(aset.years, aset["volymokning"]))
+    edit(plain / "region.yaml", "parametrar:\n", f"parametrar:\n  invanare: {{enhet: antal, kalla: x, varden: {{{inv}}}}}\n")
+    edit(plain / "kostnader.yaml", "parametrar:\n", f"parametrar:\n  volymokning: {{enhet: procent, kalla: x, varden: {{{vol}}}}}\n")
+    a = run(demografi).result.sel(scenario="bas")
+    b = run(plain).result.sel(scenario="bas")
+    for var in ("resultatrakning", "utjamning", "skatteunderlag"):
+        np.testing.assert_allclose(a[var].values, b[var].values, rtol=1e-12)
+    base = run().result.sel(scenario="bas")
+    assert not np.allclose(a["skatteunderlag"].values, base["skatteunderlag"].values)  # the population matters
+
+
+def test_demography_and_a_flat_volume_together_is_an_error(demografi):
+    d = demografi
     shutil.copy(default_assumptions_dir() / "kostnader.yaml", d / "kostnader.yaml")
     res = runner.invoke(app, ["check", "--assumptions", str(d)])
     assert res.exit_code == 2

@@ -158,9 +158,12 @@ def test_wage_agreement_for_the_regions_staff_alone(res, params):
     w = float(params["personalkostnadsandel"])
     costs = -float(params["plan_verksamhetens_kostnader"].sel(plan_year=2023))
     plan_lon = float(params["planens_loneokning"].sel(plan_year=2023))
-    # the pension earned and the premiums follow pay too (incl. löneskatt)
-    pension_pay = (float(params["nyintjanande_basar"]) + float(params["avgiftsbestamd_basar"])) * (
-        1 + float(params["loneskatt"]))
-    expected = -(w * (costs - PLAN_PENSION_2023) + pension_pay) * 0.01 / (1 + plan_lon)
+    # the premiums follow pay too (incl. löneskatt); the förmånsbestämd nyintjänande follows
+    # pay and, with elasticitet e, pay relative to the inkomstbasbelopp (which does not move)
+    tax = 1 + float(params["loneskatt"])
+    r = 1 + 0.01 / (1 + plan_lon)
+    e = float(params["nyintjanande_ibb_elasticitet"])
+    pension_pay = float(params["avgiftsbestamd_basar"]) * tax * (r - 1) + float(params["nyintjanande_basar"]) * tax * (r ** (1 + e) - 1)
+    expected = -(w * (costs - PLAN_PENSION_2023) * (r - 1) + pension_pay)
     assert effect(res, "loneokning_personal")[0] == pytest.approx(expected, abs=0.5)
     assert (effect(res, "loneokning_personal") < effect(res, "loneokning") - 40).all()

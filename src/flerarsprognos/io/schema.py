@@ -98,7 +98,7 @@ BIG = 1e7  # mnkr; larger than any Swedish region's balance sheet (the table wri
 
 # The methods an utjämning component may be projected with (the components themselves are in
 # the statements catalogue, model/statements.yaml).
-UTJAMNING_METHODS = ("fast", "folj_skatteunderlag", "per_invanare", "inkomstutjamning")
+UTJAMNING_METHODS = ("fast", "folj_skatteunderlag", "per_invanare", "inkomstutjamning", "anslag", "folj_kostnadsniva")
 
 KPA_LABELS = {
     "avgiftsbestamd": "avgiftsbestämd pension",

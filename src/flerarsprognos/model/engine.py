@@ -42,7 +42,7 @@ from flerarsprognos.model.statements import (
     UTJAMNING_COMPONENTS,
     UTJAMNINGSSYSTEM,
 )
-from flerarsprognos.model.utjamning import project_utjamning
+from flerarsprognos.model.utjamning import inkomstutjamning_riket, project_utjamning
 
 # The three parts of the skatteintäkter (``skatteintakter_delar``), beside the total line.
 SKATTEPOSTER = ("preliminar_skatt", "slutavrakning", "korrigering_slutavrakning")
@@ -108,6 +108,7 @@ def project(params: xr.Dataset) -> xr.Dataset:
                             ansvarsforbindelse=af, investeringar=inv.total)
     extra = {
         "inkomstutjamning_upprakning": rev.upprakning,
+        "inkomstutjamning_riket": inkomstutjamning_riket(p, rev),
         "utjamningssystem": sum(components[UTJAMNING_COMPONENTS.index(c)] for c in UTJAMNINGSSYSTEM),
         "skatteunderlag": rev.skatteunderlag,
         "medelskattekraft": rev.medelskattekraft,

@@ -117,6 +117,11 @@ def rebase(assumptions_dir: Path, outcome: OutcomeFile, year: int, target: Path,
         "resultatreserv_ingaende": (float(res["balanskrav"].sel(bk_post="resultatreserv_utgaende").values[i_prev]),
                                     f"{note}: utgående resultatreserv {year - 1} enligt omräkningen."),
         "laneskuld_ingaende": (at("laneskuld", i_prev), f"{note}: lån 31 december {year - 1}."),
+        "inkomstutjamning_riket": (at("inkomstutjamning_riket", i_year),
+                                   f"{note}: modellens inkomstutjämning i riket {year}."),
+        "invanare_riket_ingaende": (float(base["invanare_riket_ingaende"])
+                                    * float(np.prod(1 + np.asarray(base["befolkning_riket_forandring"])[:i_year])),
+                                    f"{note}: invånare i riket {year - 1}."),
         "pensionsavsattning_ingaende": (at("pensionsavsattning", i_prev) / (1 + tau),
                                         f"{note}: avsättning {year - 1} exkl. löneskatt; ersätt med KPA:s belopp."),
         "ansvarsforbindelse_ingaende": (at("ansvarsforbindelse", i_prev) / (1 + tau),
@@ -204,6 +209,10 @@ def rebase(assumptions_dir: Path, outcome: OutcomeFile, year: int, target: Path,
                           for i, y in enumerate(years) if y >= year}
                 source_text = (f"{note}: uppräkningen som den omräknade planen använde (basalternativets "
                                "skatteunderlagsprognos); ersätt med förordningens uppräkningsfaktorer.")
+            if value.method in ("anslag", "folj_kostnadsniva"):  # the re-run's amounts for the new plan years (H1)
+                varden = {y: _clean(float(res["utjamning"].sel(komponent=key).values[years.index(y)]), unit)
+                          for y in new_plan_years if y in years}
+                source_text = f"{note}: modellens {key} för de nya planåren."
             if value.method == "folj_skatteunderlag":
                 comp = float(res["utjamning"].sel(komponent=key).values[i_year])
                 varden = {year: _clean(comp, unit)}
