@@ -413,3 +413,11 @@ def test_regioner_montecarlo_on_dask_equals_in_process(tmp_path):
     res = runner.invoke(app, ["regioner", "--montecarlo", "400", "--dask", "--out", str(remote)])
     assert res.exit_code == 0, res.output
     assert (local / "regioner_montecarlo.csv").read_bytes() == (remote / "regioner_montecarlo.csv").read_bytes()
+
+
+def test_the_docs_name_every_national_key_with_its_layer():
+    text = (ROOT / "docs" / "regioner.md").read_text(encoding="utf-8")
+    rows = {line.split("|")[1].strip(): line for line in text.splitlines() if line.startswith("| `riket")}
+    for key, spec in SPECS.items():
+        if spec.national:
+            assert f"`{key}`" in rows[f"`{spec.layer}`"], key
