@@ -421,3 +421,7 @@ def test_the_docs_name_every_national_key_with_its_layer():
     for key, spec in SPECS.items():
         if spec.national:
             assert f"`{key}`" in rows[f"`{spec.layer}`"], key
+
+
+def test_a_run_records_its_prognosunderlag():
+    assert run().result.attrs["prognosunderlag"] == "SKR hösten 2022 (2022-10)"

@@ -60,4 +60,6 @@ def run(assumptions: Path | None = None, scenario_args: list[str] | None = None,
     params = build_params(sets, base)
     result = project(params)
     result.attrs["antaganden_hash"] = base.digest
+    if "prognosunderlag_namn" in base.values:  # which national vintage the run stands on
+        result.attrs["prognosunderlag"] = f"{base['prognosunderlag_namn']} ({base['prognosunderlag_datum']})"
     return Run(base=base, sets=sets, params=params, result=result, warnings=problems.warnings)
