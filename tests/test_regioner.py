@@ -425,3 +425,9 @@ def test_the_docs_name_every_national_key_with_its_layer():
 
 def test_a_run_records_its_prognosunderlag():
     assert run().result.attrs["prognosunderlag"] == "SKR hösten 2022 (2022-10)"
+
+
+def test_regioner_takes_a_directory_of_regions(tmp_path):
+    res = runner.invoke(app, ["regioner", str(JONKOPING.parent), str(default_assumptions_dir()), "--out", str(tmp_path)])
+    assert res.exit_code == 0, res.output
+    assert "Region Jönköpings län" in res.output and "Region Värmland" in res.output

@@ -37,6 +37,16 @@ def shipped_regions() -> list[Path]:
     return [default_assumptions_dir(), *found]
 
 
+def expand(paths: list[Path]) -> list[Path]:
+    """Region directories as given; a directory without region.yaml stands for its regions."""
+    out: list[Path] = []
+    for p in paths:
+        p = Path(p)
+        inner = sorted(d for d in p.iterdir() if (d / "region.yaml").is_file()) if p.is_dir() else []
+        out += [p] if (p / "region.yaml").is_file() or not inner else inner
+    return out
+
+
 def region_name(aset: AssumptionSet, directory: Path) -> str:
     name = aset.values.get("region_namn")
     return str(name.data) if name is not None else directory.name

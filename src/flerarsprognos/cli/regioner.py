@@ -85,8 +85,8 @@ def _montecarlo_table(sets, names, n: int, seed: int, client):
 @handles_bad_input
 def regioner_command(
     kataloger: list[Path] = typer.Argument(None, show_default=False,
-                                           help="Regionernas antagandekataloger. Utan argument: alla medföljande "
-                                                "(standardregionen och examples/regioner/*)."),
+                                           help="Regionernas antagandekataloger (eller en katalog med regioner). Utan "
+                                                "argument: alla medföljande (standardregionen och examples/regioner/*)."),
     riket: Path = RiketOption,
     out: Path = typer.Option(None, "--out", "-o", show_default=False,
                              help="Katalog för jämförelsen. Utan flaggan: outputs/regioner/."),
@@ -101,9 +101,9 @@ def regioner_command(
     import pandas as pd
 
     from flerarsprognos.output.files import table_csv, write_all
-    from flerarsprognos.regioner import headlines, run_regions, shipped_regions
+    from flerarsprognos.regioner import expand, headlines, run_regions, shipped_regions
 
-    dirs = list(kataloger) if kataloger else shipped_regions()
+    dirs = expand(list(kataloger)) if kataloger else shipped_regions()
     regions = run_regions(dirs, riket)
     print_problems(regions.warnings)
     frame = pd.concat([headlines(r) for r in regions.results], ignore_index=True)
