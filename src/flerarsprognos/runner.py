@@ -14,6 +14,7 @@ import xarray as xr
 from flerarsprognos.io.assumptions import AssumptionSet, load_assumptions
 from flerarsprognos.io.scenarios import apply_scenarios, read_scenario_arg
 from flerarsprognos.model.engine import project
+from flerarsprognos.model.osakerhet import goal_margins
 from flerarsprognos.io.params import build_params
 from flerarsprognos.paths import default_assumptions_dir, resolve_scenario
 from flerarsprognos.problems import Problem, Problems
@@ -56,5 +57,8 @@ def run(assumptions: Path | None = None, scenario_args: list[str] | None = None)
     base, sets = load_sets(assumptions, list(scenario_args or []), problems)
     params = build_params(sets, base)
     result = project(params)
+    # goals met by less than a plausible error in the estimated inputs: "knappt uppfyllt"
+    estimates = [(k, v.uncertainty) for k, v in base.values.items() if v.uncertainty and k in params]
+    result = goal_margins(params, result, estimates, project)
     result.attrs["antaganden_hash"] = base.digest
     return Run(base=base, sets=sets, params=params, result=result, warnings=problems.warnings)
