@@ -14,6 +14,7 @@ import xarray as xr
 from flerarsprognos.io.assumptions import AssumptionSet, load_assumptions
 from flerarsprognos.io.scenarios import apply_scenarios, read_scenario_arg
 from flerarsprognos.model.engine import project
+from flerarsprognos.model.osakerhet import goal_margins
 from flerarsprognos.io.params import build_params
 from flerarsprognos.paths import default_assumptions_dir, resolve_scenario
 from flerarsprognos.problems import Problem, Problems
@@ -59,6 +60,9 @@ def run(assumptions: Path | None = None, scenario_args: list[str] | None = None,
     base, sets = load_sets(assumptions, list(scenario_args or []), problems, riket)
     params = build_params(sets, base)
     result = project(params)
+    # goals met by less than a plausible error in the estimated inputs: "knappt uppfyllt"
+    estimates = [(k, v.uncertainty) for k, v in base.values.items() if v.uncertainty and k in params]
+    result = goal_margins(params, result, estimates, project)
     result.attrs["antaganden_hash"] = base.digest
     if "prognosunderlag_namn" in base.values:  # which national vintage the run stands on
         result.attrs["prognosunderlag"] = f"{base['prognosunderlag_namn']} ({base['prognosunderlag_datum']})"

@@ -23,7 +23,7 @@ from flerarsprognos.problems import Problems
 from flerarsprognos.io.schema import RATE_UNITS, SPECS, TOPICS, UNIT_LABELS, UTJAMNING_METHODS, Spec, history_years
 from flerarsprognos.io.yamlfile import as_number, read_yaml, read_year_table
 
-ENTRY_KEYS = {"beskrivning", "enhet", "kalla", "varden", "varde", "forlangning", "metod", "anteckning"}
+ENTRY_KEYS = {"beskrivning", "enhet", "kalla", "varden", "varde", "forlangning", "metod", "anteckning", "osakerhet"}
 FILE_KEYS = {"beskrivning", "parametrar"}
 EXTENSIONS = ("senaste", "ingen")
 
@@ -42,6 +42,9 @@ class Value:
     method: str | None = None  # utjämning components
     changed_by: list[str] = field(default_factory=list)  # scenarios that changed it
     years: np.ndarray | None = None  # `historik` keys: the years (before basår) data is laid on
+    # `osakerhet`: the value is an estimate; a plausible error (± this, canonical units, every
+    # year), used to mark goals that hold only by less than its effect ("knappt uppfyllt")
+    uncertainty: float | None = None
 
 
 @dataclass
@@ -308,6 +311,12 @@ def parse_entry(spec: Spec, entry: Any, file: str, horizon: Horizon | None,
 
     value = Value(spec=spec, data=None, source=source.strip(), file=file, file_unit=unit,
                   description=str(entry.get("beskrivning", spec.label)), method=method)
+    if "osakerhet" in entry:
+        x, why = as_number(entry["osakerhet"])
+        if why or x is None or not np.isfinite(x) or x <= 0 or spec.unit == "text":
+            problems.error(file, f"{key}.osakerhet", why or "ska vara ett positivt tal i nyckelns enhet")
+            return None
+        value.uncertainty = float(to_canonical(x, unit))
     if spec.coverage == "skalar":
         if "varden" in entry:
             problems.error(file, key, "ska ha ett enda värde ('varde'), inte värden per år")
