@@ -34,7 +34,7 @@ from flerarsprognos.io.layers import STANDARD, normalise_lanskod, read_region_ta
 from flerarsprognos.io.schema import SPECS, TOPICS
 from flerarsprognos.io.yamlfile import read_yaml
 from flerarsprognos.output import fmt
-from flerarsprognos.problems import InputError, Problems
+from flerarsprognos.problems import Problems
 
 HARLETT = "härlett:"
 
@@ -440,7 +440,7 @@ def calibrated_su(a: Answers, draft_su: float, result) -> tuple[float, str]:
         "med prognosunderlagets skatteunderlagstillväxt, regionens skattesats och befolkningen")
 
 
-def calibrated_regleringsbidrag(a: Answers, entry: dict, result) -> dict:
+def calibrated_regleringsbidrag(a: Answers, result) -> dict:
     """The regleringsbidrag as the rest of the stated generella statsbidrag och utjämning, per stated year."""
     given = a.years("generella_statsbidrag_och_utjamning")
     res = result.sel(scenario="bas")
@@ -543,29 +543,26 @@ def create_region(answers_path: Path, target: Path, riket: Path | None = None) -
     pointer = _riket_pointer(a, target, riket)
     _check_national_set(a, None if pointer == STANDARD else (target / pointer).resolve(), problems)
     target.parent.mkdir(parents=True, exist_ok=True)
+    # a sibling of the target, so the relative ``riket:`` pointer holds in both
     tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}.", dir=target.parent))
-    resolved = None if pointer == STANDARD else (target / pointer).resolve()
-    rel = STANDARD if resolved is None else os.path.relpath(resolved, tmp.resolve())
     try:
         entries = draft_entries(a, std)
         entries.update(investment_entries(a, entries))
-        write_set(tmp, a, entries, rel)
+        write_set(tmp, a, entries, pointer)
         draft = load_assumptions(tmp, Problems())
         entries.update(plan_entries(a, draft, std))
         entries.update(investment_entries(a, entries))
-        write_set(tmp, a, entries, rel)
+        write_set(tmp, a, entries, pointer)
         first = run(tmp)
         su, why = calibrated_su(a, float(first.base["skatteunderlag_ingaende"]), first.result)
         entries["skatteunderlag_ingaende"] = {"enhet": "mnkr", "kalla": why, "varde": _clean(su)}
-        write_set(tmp, a, entries, rel)
+        write_set(tmp, a, entries, pointer)
         second = run(tmp)
-        entries["regleringsbidrag"] = calibrated_regleringsbidrag(a, entries["regleringsbidrag"], second.result)
+        entries["regleringsbidrag"] = calibrated_regleringsbidrag(a, second.result)
         write_set(tmp, a, entries, pointer)
         if target.exists():
             target.rmdir()
         os.replace(tmp, target)
-    except InputError:
-        raise
     finally:
         if tmp.exists():
             shutil.rmtree(tmp)
