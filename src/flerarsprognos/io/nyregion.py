@@ -252,11 +252,19 @@ def _standard_entry(key: str, value: Value, a: Answers, std: AssumptionSet, scal
     return entry
 
 
+def _carry_uncertainty(entry: dict, value: Value, scale: float) -> dict:
+    """The standard region's stated plausible error (``osakerhet``), scaled like the value."""
+    if value.uncertainty and ("varde" in entry or entry.get("varden")):
+        factor = scale if value.file_unit == "mnkr" else 1.0
+        entry["osakerhet"] = _clean(from_canonical(value.uncertainty, value.file_unit) * factor)
+    return entry
+
+
 def draft_entries(a: Answers, std: AssumptionSet) -> dict[str, dict]:
     """Every region key: the standard region's value on the new horizon, then the stated figures."""
     inv = a.years("invanare")
     scale = inv[a.basar - 1] / float(std["invanare_ingaende"])
-    out = {key: _standard_entry(key, v, a, std, scale)
+    out = {key: _carry_uncertainty(_standard_entry(key, v, a, std, scale), v, scale)
            for key, v in std.values.items() if not v.spec.national}
     out.pop("inkomstutjamning_skattesats", None)  # from lanskod
     for key in [k for k in out if SPECS[k].topic == "investeringar"]:
