@@ -28,7 +28,7 @@ import xarray as xr
 from flerarsprognos.model.balanskrav import Balanskravsutredning
 from flerarsprognos.model.balansrakning import Balansrakning
 from flerarsprognos.model.finansiella_mal import finansiella_mal
-from flerarsprognos.model.finansnetto import finansiella_kostnader
+from flerarsprognos.model.finansnetto import avkastning_placeringar, finansiella_kostnader
 from flerarsprognos.model.inputs import Inputs
 from flerarsprognos.model.investeringar import project_investeringar
 from flerarsprognos.model.nettokostnader import project_verksamhet
@@ -81,13 +81,23 @@ def project(params: xr.Dataset) -> xr.Dataset:
     bku = Balanskravsutredning(p, rev.su_growth)
     br = Balansrakning(p, inv, costs["avskrivningar"], pension)
     ek_prev = p.scalar("eget_kapital_ingaende").copy()
+    fund_return = p.path("placeringar_avkastning")
+    if fund_return.any():  # the placeringar's return: a finansiell intäkt, computed in the loop
+        fin_int = np.array(fin_int)
+    realiserad_andel = p.scalar("placeringar_avkastning_realiserad_andel")
     for i, year in enumerate(p.years):
+        unrealised = None
+        if fund_return.any() and i > 0:
+            realised, unrealised = avkastning_placeringar(br.post["kortfristiga_placeringar"][:, i - 1],
+                                                          fund_return[:, i], realiserad_andel)
+            fin_int[:, i] += realised + unrealised
+            br.fund_return[:, i] = realised + unrealised
         fin_kost[:, i] = finansiella_kostnader(pension["pensionskostnad_finansiell"][:, i], ranta[:, i],
                                                br.lan_prev, ovr_fin[:, i])
         resultat[:, i] = verksamhetens_resultat[:, i] + fin_int[:, i] - fin_kost[:, i]
         ek = ek_prev + resultat[:, i]
         bku.year(i, int(year), arets_resultat=resultat[:, i], skatter_och_bidrag=skatter_och_bidrag[:, i],
-                 ek_inkl_ansvarsforbindelse=ek - af[:, i], su_growth=rev.su_growth[:, i])
+                 ek_inkl_ansvarsforbindelse=ek - af[:, i], su_growth=rev.su_growth[:, i], orealiserat=unrealised)
         br.year(i, arets_resultat=resultat[:, i], eget_kapital=ek, rur=bku.state.rur,
                 resultatreserv=bku.state.resultatreserv)
         ek_prev = ek
