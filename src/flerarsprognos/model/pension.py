@@ -54,6 +54,23 @@ def _override(computed: np.ndarray, kpa: np.ndarray, tax: np.ndarray) -> np.ndar
     return np.where(np.isnan(kpa), computed, kpa / (1.0 + tax))
 
 
+def _roll(g, reval, ny, utb_a, utb_af, kpa_of, tax, a_in, af_in, shape):
+    """The avsättning, the ansvarsförbindelse and the finansiell kostnad year by year
+    (excl. löneskatt), each overridden by KPA's figure where it is given."""
+    kpa_fin, kpa_a, kpa_af = (kpa_of(k) for k in ("finansiell_kostnad", "avsattning_utgaende",
+                                                   "ansvarsforbindelse_utgaende"))
+    a, af, fin = np.empty(shape), np.empty(shape), np.empty(shape)
+    a_prev = np.broadcast_to(np.asarray(a_in, dtype=float), shape[:-1])
+    af_prev = np.broadcast_to(np.asarray(af_in, dtype=float), shape[:-1])
+    for i in range(shape[-1]):
+        up = g[..., i] if reval is None else g[..., i] + reval[..., i]
+        fin[..., i] = _override(up * a_prev, kpa_fin[..., i], tax[..., 0])
+        a[..., i] = _override(a_prev + fin[..., i] + ny[..., i] - utb_a[..., i], kpa_a[..., i], tax[..., 0])
+        af[..., i] = _override(af_prev * (1 + up) - utb_af[..., i], kpa_af[..., i], tax[..., 0])
+        a_prev, af_prev = a[..., i], af[..., i]
+    return a, af, fin
+
+
 def project_pension(*, loneskatt, rips_ranta, prisbasbelopp_forandring, loneokning,
                     pensionsavsattning_ingaende, ansvarsforbindelse_ingaende, nyintjanande_basar,
                     avgiftsbestamd_basar, utbetalningar_avsattning_basar,
@@ -104,23 +121,8 @@ def project_pension(*, loneskatt, rips_ranta, prisbasbelopp_forandring, loneokni
     utb_af = _override(payout_path(utbetalningar_ansvarsforbindelse_basar,
                                    utbetalningar_ansvarsforbindelse_real_forandring),
                        kpa_of("utbetalningar_ansvarsforbindelse"), tax)
-    kpa_fin = kpa_of("finansiell_kostnad")
-    kpa_a = kpa_of("avsattning_utgaende")
-    kpa_af = kpa_of("ansvarsforbindelse_utgaende")
-
-    n = shape[-1]
-    a = np.empty(shape)
-    af = np.empty(shape)
-    fin = np.empty(shape)
-    a_prev = np.broadcast_to(np.asarray(pensionsavsattning_ingaende, dtype=float), shape[:-1])
-    af_prev = np.broadcast_to(np.asarray(ansvarsforbindelse_ingaende, dtype=float), shape[:-1])
-    for i in range(n):
-        up = g[..., i] if reval is None else g[..., i] + reval[..., i]
-        fin[..., i] = _override(up * a_prev, kpa_fin[..., i], tax[..., 0])
-        a[..., i] = _override(a_prev + fin[..., i] + ny[..., i] - utb_a[..., i], kpa_a[..., i], tax[..., 0])
-        af[..., i] = _override(af_prev * (1 + up) - utb_af[..., i], kpa_af[..., i], tax[..., 0])
-        a_prev, af_prev = a[..., i], af[..., i]
-
+    a, af, fin = _roll(g, reval, ny, utb_a, utb_af, kpa_of, tax, pensionsavsattning_ingaende,
+                       ansvarsforbindelse_ingaende, shape)
     a_incl = a * (1 + tax)
     increase = a_incl - np.concatenate(
         [np.broadcast_to(np.asarray(pensionsavsattning_ingaende)[..., None] * (1 + tax), shape[:-1] + (1,)),

@@ -117,6 +117,7 @@ def rebase(assumptions_dir: Path, outcome: OutcomeFile, year: int, target: Path,
         "resultatreserv_ingaende": (float(res["balanskrav"].sel(bk_post="resultatreserv_utgaende").values[i_prev]),
                                     f"{note}: utgående resultatreserv {year - 1} enligt omräkningen."),
         "laneskuld_ingaende": (at("laneskuld", i_prev), f"{note}: lån 31 december {year - 1}."),
+        "nyupplaning_basar": (at("nyupplaning", i_year), f"{note}: ny upplåning {year} enligt omräkningen."),
         "inkomstutjamning_riket": (at("inkomstutjamning_riket", i_year),
                                    f"{note}: modellens inkomstutjämning i riket {year}."),
         "invanare_riket_ingaende": (float(base["invanare_riket_ingaende"])
