@@ -42,9 +42,9 @@ def assert_bad_input(result, out: Path | None = None):
 def test_many_problems_reported_together(assumptions_copy, tmp_path):
     a = assumptions_copy
     edit(a / "makro.yaml", "  ranta:", "  rantan:")  # unknown key (and so `ranta` is missing)
-    edit(a / "makro.yaml", "      2023: 3.0\n      2024: 3.3\n      2025: 3.3\n      2026: 3.4",
+    edit(a / "riket" / "makro.yaml", "      2023: 3.0\n      2024: 3.3\n      2025: 3.3\n      2026: 3.4",
          "      2023: 3.0\n      2025: 3.3\n      2026: 3.4")  # a year missing in loneokning
-    edit(a / "pension.yaml", "    varde: 24.26", "    varde: 0.2426")  # löneskatt as a fraction under 'procent'
+    edit(a / "riket" / "pension.yaml", "    varde: 24.26", "    varde: 0.2426")  # löneskatt as a fraction under 'procent'
     edit(a / "region.yaml", "      2024: 283100", "      2024: -283100")  # negative population
     edit(a / "kostnader.yaml", "    varde: 55\n", "    varde: femtiofem\n")  # text where a number belongs
     edit(a / "intakter.yaml", "      2023: 979", "      2023: 979,5")  # Swedish decimal comma
@@ -76,14 +76,14 @@ def test_many_problems_reported_together(assumptions_copy, tmp_path):
 
 
 def test_unknown_key_gets_a_suggestion(assumptions_copy):
-    edit(assumptions_copy / "makro.yaml", "  kpi:", "  kppi:")
+    edit(assumptions_copy / "riket" / "makro.yaml", "  kpi:", "  kppi:")
     res = run_cli("check", "--antaganden", str(assumptions_copy))
     assert_bad_input(res)
     assert "Menade du 'kpi'?" in res.output
 
 
 def test_wrong_unit_name_is_an_error(assumptions_copy):
-    edit(assumptions_copy / "makro.yaml", "    enhet: procent\n    kalla: SKR:s planeringsförutsättningar hösten 2022 (KPI",
+    edit(assumptions_copy / "riket" / "makro.yaml", "    enhet: procent\n    kalla: SKR:s planeringsförutsättningar hösten 2022 (KPI",
          "    enhet: mnkr\n    kalla: SKR:s planeringsförutsättningar hösten 2022 (KPI")
     res = run_cli("check", "--antaganden", str(assumptions_copy))
     assert_bad_input(res)
@@ -92,7 +92,7 @@ def test_wrong_unit_name_is_an_error(assumptions_copy):
 
 def test_rate_given_as_fraction_under_andel_is_fine_but_percent_number_is_not(assumptions_copy):
     # 3.3 written with `enhet: andel` would be a 330 % wage increase: rejected
-    edit(assumptions_copy / "makro.yaml", "  loneokning:\n    beskrivning: Löneökning (timlön) i regionsektorn\n    enhet: procent",
+    edit(assumptions_copy / "riket" / "makro.yaml", "  loneokning:\n    beskrivning: Löneökning (timlön) i regionsektorn\n    enhet: procent",
          "  loneokning:\n    beskrivning: Löneökning (timlön) i regionsektorn\n    enhet: andel")
     res = run_cli("check", "--antaganden", str(assumptions_copy))
     assert_bad_input(res)
@@ -100,7 +100,7 @@ def test_rate_given_as_fraction_under_andel_is_fine_but_percent_number_is_not(as
 
 
 def test_implausible_value_is_a_warning_not_an_error(assumptions_copy, tmp_path):
-    edit(assumptions_copy / "makro.yaml", "      2026: 3.4\n    forlangning: senaste", "      2026: 9.0\n    forlangning: senaste")
+    edit(assumptions_copy / "riket" / "makro.yaml", "      2026: 3.4\n    forlangning: senaste", "      2026: 9.0\n    forlangning: senaste")
     res = run_cli("run", "--antaganden", str(assumptions_copy), "--ut", str(tmp_path / "ut"), "--tyst")
     assert res.exit_code == 0, res.output
     assert "varning" in res.output and "loneokning [år 2026]" in res.output and "osannolikt" in res.output
@@ -174,7 +174,7 @@ def test_failed_write_leaves_previous_results(tmp_path, monkeypatch):
 
 
 def test_bad_value_outside_the_horizon_is_reported_not_crashing(assumptions_copy):
-    edit(assumptions_copy / "makro.yaml", "      2028: 3.9\n", "      2028: 3.9\n      2031: 'x'\n      1990: '1,5'\n")
+    edit(assumptions_copy / "riket" / "makro.yaml", "      2028: 3.9\n", "      2028: 3.9\n      2031: 'x'\n      1990: '1,5'\n")
     res = run_cli("check", "--antaganden", str(assumptions_copy))
     assert_bad_input(res)
     assert "skatteunderlag_forandring [år 2031]" in res.output and "decimalkomma" in res.output
@@ -195,9 +195,9 @@ def test_output_files_get_ordinary_permissions(tmp_path):
 
 def test_rates_typed_as_fractions_under_procent_are_errors(assumptions_copy):
     # one year typed as a fraction among percent values, and a whole series typed as fractions
-    edit(assumptions_copy / "makro.yaml", "      2024: 3.3\n      2025: 3.3\n      2026: 3.4",
+    edit(assumptions_copy / "riket" / "makro.yaml", "      2024: 3.3\n      2025: 3.3\n      2026: 3.4",
          "      2024: 0.033\n      2025: 3.3\n      2026: 3.4")
-    edit(assumptions_copy / "makro.yaml", "      2023: 6.0\n      2024: 2.4\n      2025: 2.0",
+    edit(assumptions_copy / "riket" / "makro.yaml", "      2023: 6.0\n      2024: 2.4\n      2025: 2.0",
          "      2023: 0.06\n      2024: 0.024\n      2025: 0.02")
     res = run_cli("check", "--antaganden", str(assumptions_copy))
     assert_bad_input(res)

@@ -164,3 +164,30 @@ def test_rur_trigger_uses_the_ten_year_average_of_the_history():
     # 2024: 2014–2022 and the forecast's 2023 (3 %)
     expected_2024 = (np.nansum(hist[years.index(2014):years.index(2022) + 1]) + 0.03) / 10
     assert avg[0, 1] == pytest.approx(expected_2024)
+
+
+def test_fund_return_unrealised_part_is_adjusted_out():
+    """Placeringar return 5 % from 2024, 40 % realised, by hand: finansiella intäkter rise by
+    5 % of last year's placeringar; the unrealised 60 % is taken out again in the
+    balanskravsutredning; the return stays in the fund, not in the cash."""
+    base = _run_with()
+    res = _run_with(placeringar_avkastning={y: 0.05 for y in range(2024, 2029)})
+    plac_2023 = float(base["balansrakning"].sel(year=2023, br_post="kortfristiga_placeringar"))
+    d_fin = float((res["resultatrakning"] - base["resultatrakning"]).sel(year=2024, rr_post="finansiella_intakter"))
+    assert d_fin == pytest.approx(0.05 * plac_2023, rel=1e-9)
+    d_orealiserat = float((res["balanskrav"] - base["balanskrav"]).sel(
+        year=2024, bk_post="orealiserade_vinster_och_forluster_i_vardepapper"))
+    assert d_orealiserat == pytest.approx(-0.6 * d_fin, rel=1e-9)
+    d_after = float((res["balanskrav"] - base["balanskrav"]).sel(year=2024, bk_post="arets_resultat_efter_balanskravsjusteringar"))
+    assert d_after == pytest.approx(0.4 * d_fin, rel=1e-9)
+    br = (res["balansrakning"] - base["balansrakning"]).sel(year=2024)
+    assert float(br.sel(br_post="kassa_och_bank")) == pytest.approx(0.0, abs=1e-6)
+    assert float(br.sel(br_post="kortfristiga_placeringar")) == pytest.approx(d_fin, rel=1e-9)
+
+
+def test_financing_policy_keeps_the_fund_apart_after_the_plan():
+    res = _run_with()
+    assert float(res["placeringar_uttag"].sel(year=slice(2026, 2028)).sum()) == 0.0
+    assert float(res["nyupplaning"].sel(year=2026)) > 0  # the region borrows instead
+    drawn = _run_with(placeringar_uttag_andel={y: 1.0 for y in range(2026, 2029)})
+    assert float(drawn["nyupplaning"].sel(year=slice(2026, 2028)).sum()) < float(res["nyupplaning"].sum())

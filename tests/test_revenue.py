@@ -100,3 +100,35 @@ def test_su_outcome_below_forecast_slutavrakning_in_t_and_korrigering_in_t_plus_
     assert float(parts.sel(year=2024, skattepost="korrigering_slutavrakning")) == pytest.approx(0.0, abs=1e-9)
     lines = res["resultatrakning"].sel(rr_post="skatteintakter")
     np.testing.assert_allclose(res["skatteintakter_delar"].sum("skattepost").values, lines.values, rtol=1e-12)
+
+
+def test_regleringsbidrag_falls_when_the_inkomstutjamning_rises_with_an_unchanged_anslag():
+    """Lag (2004:773) 15–16 §§, by hand: national SU +1 pe in 2024 raises the national
+    inkomstutjämning from 2026 (income year 2024); with the anslag unchanged the
+    regleringsbidrag falls by the same kr per invånare for every region: ΔI / N × invånare."""
+    res = _default_and(riket=("skatteunderlag_forandring", 2024, 0.01))
+    bas, hog = res.sel(scenario="bas"), res.sel(scenario="riket")
+    d_ink_riket = (hog["inkomstutjamning_riket"] - bas["inkomstutjamning_riket"]).values
+    d_reg = (hog["utjamning"] - bas["utjamning"]).sel(komponent="regleringsbidrag").values
+    assert d_ink_riket[3] > 0 and d_reg[:3] == pytest.approx([0, 0, 0], abs=1e-9)  # plan years stand
+    n_riket_nov_2026 = 10521556 * 1.006 * 1.005 * 1.005  # 1 Nov 2025
+    inv_nov_2026 = 283200  # the region's invånare 2025
+    assert d_reg[3] == pytest.approx(-d_ink_riket[3] / n_riket_nov_2026 * inv_nov_2026, rel=1e-9)
+    # the region's own inkomstutjämning rises, the regleringsbidrag falls by much less
+    d_ink = (hog["utjamning"] - bas["utjamning"]).sel(komponent="inkomstutjamning").values
+    assert d_ink[3] > 0 and d_reg[3] < 0 and abs(d_reg[3]) < d_ink[3]
+
+
+def test_unchanged_anslag_lowers_the_regleringsbidrag_each_year_after_the_plan(base_result):
+    reg = base_result["utjamning"].sel(komponent="regleringsbidrag").values
+    assert reg[:3] == pytest.approx([307.2, 315.93, 258.61])  # the plan's restpost
+    steps = np.diff(reg[2:])
+    assert (steps < -40).all() and (steps > -80).all()  # about the plan's own step (−57) a year
+
+
+def test_a_higher_anslag_is_paid_per_invanare():
+    res = _default_and(anslag=("utjamning_anslag_forandring", 2026, 1000.0))
+    d = (res.sel(scenario="anslag")["utjamning"] - res.sel(scenario="bas")["utjamning"]).sel(komponent="regleringsbidrag")
+    n_riket_nov_2026 = 10521556 * 1.006 * 1.005 * 1.005
+    np.testing.assert_allclose(d.values[3:], 1000.0 / (n_riket_nov_2026 * np.array([1, 1.005, 1.005 ** 2]))
+                               * np.array([283200, 283300, 283400]), rtol=1e-9)

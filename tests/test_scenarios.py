@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
 
 
@@ -37,3 +38,28 @@ def test_higher_inflation_raises_the_pension_finance_cost_a_year_later(default_r
     a_2024 = float(default_run.result["pensionsavsattning"].sel(scenario="bas", year=2024))
     assert delta(default_run, "hogre_inflation", "finansiella_kostnader", 2025) == pytest.approx(-0.02 * 1.01 * a_2024, abs=0.5)
     assert delta(default_run, "hogre_inflation", "arets_resultat", 2023) == pytest.approx(0.0, abs=1e-9)
+
+
+def test_goals_met_only_on_estimates_are_knappt_uppfyllda(default_run):
+    """Soliditet inkl. ansvarsförbindelse 2026 holds by a few tens of mnkr, while the
+    ansvarsförbindelse (3 600, an estimate, ±500) alone could move it by ~500: knappt uppfyllt."""
+    r = default_run.result.sel(scenario="bas", mal="soliditet_inkl_ansvarsforbindelse", year=2026)
+    assert float(r["mal_uppfyllt"]) == 1.0
+    margin, gap = float(r["mal_marginal_osakerhet"]), float(r["mal_gap_mnkr"])
+    assert -gap < margin and margin > 400
+    assert float(r["mal_knappt"]) == 1.0
+    # a goal met with room is not knappt; one not judged has no verdict
+    res = default_run.result.sel(scenario="bas")
+    assert float(res["mal_knappt"].sel(mal="nettokostnadsandel", year=2026)) == 0.0
+    assert np.isnan(float(res["mal_knappt"].sel(mal="sjalvfinansieringsgrad", year=2026)))
+
+
+def test_osakerhet_must_be_a_positive_number(assumptions_copy):
+    from flerarsprognos.io.assumptions import load_assumptions
+    from flerarsprognos.problems import InputError
+
+    f = assumptions_copy / "pension.yaml"
+    f.write_text(f.read_text(encoding="utf-8").replace("osakerhet: 500", "osakerhet: -5"), encoding="utf-8")
+    with pytest.raises(InputError) as e:
+        load_assumptions(assumptions_copy)
+    assert "ansvarsforbindelse_ingaende.osakerhet" in str(e.value)

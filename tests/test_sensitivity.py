@@ -14,6 +14,7 @@ from flerarsprognos.problems import Problems
 from flerarsprognos.runner import load_sets
 
 runner = CliRunner()
+N = 4  # 2023–2026: the years before any interest on new loans
 
 
 @pytest.fixture(scope="module")
@@ -35,8 +36,11 @@ def test_ten_ore_is_a_thousandth_of_the_skatteunderlag(res, base_result):
     # SU_r(2023) = 7 658 / 0,1168 ≈ 65 565 mnkr; +10 öre = 0,001 · SU ≈ 66 mnkr.
     assert effect(res, "skattesats")[0] == pytest.approx(0.001 * 7658 / 0.1168, abs=0.5)
     su = base_result["skatteunderlag"].values
-    np.testing.assert_allclose(effect(res, "skattesats"), 0.001 * su, atol=1e-6)
-    np.testing.assert_allclose(effect(res, "skattesats", -1), -0.001 * su, atol=1e-6)
+    # to 2026 (no loans before, interest a year after): exactly; later the interest on the
+    # borrowing from 2026 (finanspolicy) moves with the result too
+    np.testing.assert_allclose(effect(res, "skattesats")[:N], 0.001 * su[:N], atol=1e-6)
+    np.testing.assert_allclose(effect(res, "skattesats", -1)[:N], -0.001 * su[:N], atol=1e-6)
+    assert (effect(res, "skattesats")[N:] >= 0.001 * su[N:] - 1e-6).all()
 
 
 def test_one_percent_regional_skatteunderlag_is_equalised_from_t_plus_2(res, base_result, params):
@@ -50,12 +54,14 @@ def test_one_percent_regional_skatteunderlag_is_equalised_from_t_plus_2(res, bas
     e = effect(res, "skatteunderlag")
     assert e[0] == pytest.approx(0.01 * 65565 * 0.1168, abs=0.5)
     np.testing.assert_allclose(e[:2], 0.01 * su[:2] * skattesats[:2], rtol=1e-9)
-    np.testing.assert_allclose(e[2:], 0.01 * (su[2:] * skattesats[2:] - ts * u[2:] * su[:-2]), rtol=1e-9, atol=1e-6)
+    np.testing.assert_allclose(e[2:N], 0.01 * (su[2:N] * skattesats[2:N] - ts * u[2:N] * su[:N - 2]), rtol=1e-9, atol=1e-6)
 
 
 def test_hundred_mnkr_statsbidrag_is_hundred_mnkr_every_year(res):
-    np.testing.assert_allclose(effect(res, "statsbidrag"), 100.0, atol=1e-9)
-    np.testing.assert_allclose(effect(res, "statsbidrag", -1), -100.0, atol=1e-9)
+    np.testing.assert_allclose(effect(res, "statsbidrag")[:N], 100.0, atol=1e-9)
+    np.testing.assert_allclose(effect(res, "statsbidrag", -1)[:N], -100.0, atol=1e-9)
+    # later: less to borrow saves the interest (3 %) on it the year after
+    assert 100.0 < effect(res, "statsbidrag")[N] < 100.0 + 0.03 * 400.0
 
 
 PLAN_PENSION_2023 = 1111.5  # the pension cost inside the plan's costs (the central budget, seed 002)
@@ -100,13 +106,18 @@ def test_kpi_in_the_base_year_leaves_that_years_index_up_and_moves_the_next(para
             == pytest.approx([0.0, 0.01, 0.0, 0.0, 0.0, 0.0], abs=1e-12))
 
 
-def test_signs(res):
+def test_signs(res, base_result):
     for name in ("loneokning", "loneokning_personal", "kpi", "verksamhetsvolym"):
         assert (effect(res, name)[1:] < 0).all() and (effect(res, name, -1)[1:] > 0).all(), name
     for name in ("skatteunderlag", "skattesats", "statsbidrag"):
         assert (effect(res, name) > 0).all() and (effect(res, name, -1) < 0).all(), name
     # No loans in the default: the interest rate moves nothing.
-    np.testing.assert_allclose(effect(res, "ranta"), 0.0, atol=1e-9)
+    # The plan has no loans; from 2026 the finanspolicy keeps the pension fund apart and the
+    # region borrows: +1 pe ränta costs 1 % of the previous year's loans from 2027.
+    np.testing.assert_allclose(effect(res, "ranta")[:N], 0.0, atol=1e-9)
+    loans = base_result["laneskuld"].values
+    assert effect(res, "ranta")[N] == pytest.approx(-0.01 * loans[N - 1], rel=1e-6)
+    assert (effect(res, "ranta")[N:] <= -0.01 * loans[N - 1:-1] + 1e-9).all()
 
 
 def test_both_sides_show_the_asymmetry_of_the_rur(res):
@@ -158,9 +169,12 @@ def test_wage_agreement_for_the_regions_staff_alone(res, params):
     w = float(params["personalkostnadsandel"])
     costs = -float(params["plan_verksamhetens_kostnader"].sel(plan_year=2023))
     plan_lon = float(params["planens_loneokning"].sel(plan_year=2023))
-    # the pension earned and the premiums follow pay too (incl. löneskatt)
-    pension_pay = (float(params["nyintjanande_basar"]) + float(params["avgiftsbestamd_basar"])) * (
-        1 + float(params["loneskatt"]))
-    expected = -(w * (costs - PLAN_PENSION_2023) + pension_pay) * 0.01 / (1 + plan_lon)
+    # the premiums follow pay too (incl. löneskatt); the förmånsbestämd nyintjänande follows
+    # pay and, with elasticitet e, pay relative to the inkomstbasbelopp (which does not move)
+    tax = 1 + float(params["loneskatt"])
+    r = 1 + 0.01 / (1 + plan_lon)
+    e = float(params["nyintjanande_ibb_elasticitet"])
+    pension_pay = float(params["avgiftsbestamd_basar"]) * tax * (r - 1) + float(params["nyintjanande_basar"]) * tax * (r ** (1 + e) - 1)
+    expected = -(w * (costs - PLAN_PENSION_2023) * (r - 1) + pension_pay)
     assert effect(res, "loneokning_personal")[0] == pytest.approx(expected, abs=0.5)
     assert (effect(res, "loneokning_personal") < effect(res, "loneokning") - 40).all()

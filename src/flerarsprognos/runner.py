@@ -16,6 +16,7 @@ from flerarsprognos.io.params import build_params
 from flerarsprognos.io.scenarios import Scenario, apply_scenarios
 from flerarsprognos.io.scenarios import load_sets as _read_sets
 from flerarsprognos.model.engine import project
+from flerarsprognos.model.osakerhet import goal_margins
 from flerarsprognos.problems import Problem, Problems
 
 
@@ -32,10 +33,12 @@ class Run:
         return [str(p) for s in self.sets for p in s.scenario_files]
 
 
-def load_sets(assumptions: Path | None, scenario_args: list[str], problems: Problems) -> tuple[AssumptionSet, list[AssumptionSet]]:
+def load_sets(assumptions: Path | None, scenario_args: list[str], problems: Problems,
+              riket: Path | None = None) -> tuple[AssumptionSet, list[AssumptionSet]]:
     """``bas`` and one assumption set per scenario argument (see :func:`flerarsprognos.io.scenarios.load_sets`,
-    which reads them without importing the model, for ``check``)."""
-    return _read_sets(assumptions, scenario_args, problems)
+    which reads them without importing the model, for ``check``); ``riket`` is the national
+    prognosunderlag to run on (default: the region's own, io/layers.py)."""
+    return _read_sets(assumptions, scenario_args, problems, riket)
 
 
 def run_sets(base: AssumptionSet, sets: list[AssumptionSet] | None = None,
@@ -48,7 +51,12 @@ def run_sets(base: AssumptionSet, sets: list[AssumptionSet] | None = None,
     sets = list(sets) if sets else [base]
     params = build_params(sets, base)
     result = project(params)
+    # goals met by less than a plausible error in the estimated inputs: "knappt uppfyllt"
+    estimates = [(k, v.uncertainty) for k, v in base.values.items() if v.uncertainty and k in params]
+    result = goal_margins(params, result, estimates, project)
     result.attrs["antaganden_hash"] = base.digest
+    if "prognosunderlag_namn" in base.values:  # which national vintage the run stands on
+        result.attrs["prognosunderlag"] = f"{base['prognosunderlag_namn']} ({base['prognosunderlag_datum']})"
     return Run(base=base, sets=sets, params=params, result=result, warnings=list(warnings or []))
 
 
@@ -64,8 +72,10 @@ def run_scenarios(base: AssumptionSet, scenarios: list[list[Scenario]], problems
     return run_sets(base, sets, problems.warnings)
 
 
-def run(assumptions: Path | None = None, scenario_args: list[str] | None = None) -> Run:
-    """Run ``bas`` and each scenario argument (a file, a shipped name, or ``a+b``)."""
+def run(assumptions: Path | None = None, scenario_args: list[str] | None = None,
+        riket: Path | None = None) -> Run:
+    """Run ``bas`` and each scenario argument (a file, a shipped name, or ``a+b``); ``riket``
+    is the national prognosunderlag to run on (default: the region's own, io/layers.py)."""
     problems = Problems()
-    base, sets = load_sets(assumptions, list(scenario_args or []), problems)
+    base, sets = load_sets(assumptions, list(scenario_args or []), problems, riket)
     return run_sets(base, sets, problems.warnings)

@@ -26,6 +26,8 @@ from flerarsprognos.cli import run as _run  # noqa: E402,F401
 from flerarsprognos.cli import analysis as _analysis  # noqa: E402,F401
 from flerarsprognos.cli import export as _export  # noqa: E402,F401
 from flerarsprognos.cli import compare as _compare  # noqa: E402,F401
+from flerarsprognos.cli import init as _init  # noqa: E402,F401
+from flerarsprognos.cli import regioner as _regioner  # noqa: E402,F401
 
 
 def main() -> None:

@@ -150,6 +150,14 @@ def out_option(default: str) -> Any:
                              "arbetskatalogen.")
 
 
+RiketOption = typer.Option(
+    None, "--riket",
+    help="Katalog med det nationella prognosunderlaget (SKR:s utgåva). Utan flaggan: regionens eget "
+         "(region.yaml 'riket:' eller underkatalogen riket/).",
+    show_default=False,
+)
+
+
 ScenarioArgs = typer.Argument(
     None, metavar="SCENARIO",
     help="Scenariofiler (scenarios/x.yaml) eller namn på medföljande scenarier (t.ex. hogre_loner). "

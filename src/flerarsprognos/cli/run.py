@@ -10,6 +10,7 @@ from flerarsprognos.cli import app
 from flerarsprognos.cli.common import (
     AssumptionsOption,
     QuietOption,
+    RiketOption,
     prepare_output,
     ScenarioArgs,
     command_line,
@@ -30,6 +31,7 @@ from flerarsprognos.cli.common import (
 def run_command(
     scenarios: list[str] = ScenarioArgs,
     assumptions: Path = AssumptionsOption,
+    riket: Path = RiketOption,
     out: Path = out_option("<bas och scenarierna>"),
     quiet: bool = QuietOption,
     csv_excel: bool = typer.Option(False, "--csv-excel",
@@ -48,7 +50,7 @@ def run_command(
 
     xarray_without_dask()
 
-    outcome = run(assumptions, scenarios or [])
+    outcome = run(assumptions, scenarios or [], riket)
     print_problems(outcome.warnings)
     res = outcome.result
     res.attrs.update(provenance(outcome.base.digest, outcome.scenario_files, command_line()))
@@ -90,12 +92,13 @@ def check_command(
                                            "att kontrollera mot antagandena. Utan argument: bara antagandena.",
                                       show_default=False),
     assumptions: Path = AssumptionsOption,
+    riket: Path = RiketOption,
 ):
     from flerarsprognos.io.scenarios import load_sets  # not the runner: check needs no model
     from flerarsprognos.problems import Problems
 
     problems = Problems()
-    base, sets = load_sets(assumptions, list(files or []), problems)
+    base, sets = load_sets(assumptions, list(files or []), problems, riket)
     print_problems(problems.items, writes=False)
     workbook = base.files[0].suffix.lower() in (".xlsx", ".xlsm")
     what = "antagandearbetsboken" if workbook else count(len(base.files), "antagandefil", "antagandefiler")
@@ -144,6 +147,7 @@ def _write_scenario_workbook(scenario: str, source: Path | None, target: Path) -
 @handles_bad_input
 def assumptions_command(
     assumptions: Path = AssumptionsOption,
+    riket: Path = RiketOption,
     key: str = typer.Option(None, "--nyckel", "-k", show_default=False,
                             help="Visa bara nycklar som innehåller texten. Utan flaggan: alla."),
     excel: Path = typer.Option(None, "--excel", "-x", show_default=False, metavar="<fil.xlsx>",
@@ -168,12 +172,14 @@ def assumptions_command(
     if excel is not None:
         _write_assumption_workbook(assumptions, excel)
         return
-    aset = load_assumptions(assumptions or default_assumptions_dir())
+    aset = load_assumptions(assumptions or default_assumptions_dir(), riket=riket)
     years = [int(y) for y in aset.years]
     rows = describe_values(aset, key)
     console.print(f"Antaganden {aset.digest}: värden i filens enhet, * = förlängt värde (forlangning).")
     for file in dict.fromkeys(r["fil"] for r in rows):
-        t = Table(title=escape(Path(file).name), title_justify="left", header_style="bold", show_edge=False,
+        national = aset.riket is not None and Path(file).parent == aset.riket
+        title = f"{Path(file).name} – nationellt prognosunderlag ({aset.riket})" if national else Path(file).name
+        t = Table(title=escape(title), title_justify="left", header_style="bold", show_edge=False,
                   expand=True)
         t.add_column("Nyckel", no_wrap=True)
         t.add_column("Enhet", no_wrap=True)

@@ -23,7 +23,7 @@ from flerarsprognos.problems import Problems
 from flerarsprognos.io.schema import RATE_UNITS, SPECS, TOPICS, UNIT_LABELS, UTJAMNING_METHODS, Spec, history_years
 from flerarsprognos.io.yamlfile import as_number, check_keys, read_yaml, read_year_table
 
-ENTRY_KEYS = {"beskrivning", "enhet", "kalla", "varden", "varde", "forlangning", "metod", "anteckning"}
+ENTRY_KEYS = {"beskrivning", "enhet", "kalla", "varden", "varde", "forlangning", "metod", "anteckning", "osakerhet"}
 FILE_KEYS = {"beskrivning", "parametrar"}
 EXTENSIONS = ("senaste", "ingen")
 WHOLE_UNITS = ("ar", "antal_ar")  # a year or a number of years is never fractional
@@ -43,6 +43,9 @@ class Value:
     method: str | None = None  # utjämning components
     changed_by: list[str] = field(default_factory=list)  # scenarios that changed it
     years: np.ndarray | None = None  # `historik` keys: the years (before basår) data is laid on
+    # `osakerhet`: the value is an estimate; a plausible error (± this, canonical units, every
+    # year), used to mark goals that hold only by less than its effect ("knappt uppfyllt")
+    uncertainty: float | None = None
 
 
 @dataclass
@@ -57,6 +60,8 @@ class AssumptionSet:
     digest: str
     scenario_files: list[Path] = field(default_factory=list)
     title: str = "Basalternativ"
+    riket: Path | None = None  # the national set under the region's files (None: one layer)
+    kategorier: tuple = ()  # the investment categories (io/layers.py Category): id, etikett, balanspost
 
     @property
     def basar(self) -> int:
@@ -309,6 +314,12 @@ def parse_entry(spec: Spec, entry: Any, file: str, horizon: Horizon | None,
 
     value = Value(spec=spec, data=None, source=source.strip(), file=file, file_unit=unit,
                   description=str(entry.get("beskrivning", spec.label)), method=method)
+    if "osakerhet" in entry:
+        x, why = as_number(entry["osakerhet"])
+        if why or x is None or not np.isfinite(x) or x <= 0 or spec.unit == "text":
+            problems.error(file, f"{key}.osakerhet", why or "ska vara ett positivt tal i nyckelns enhet")
+            return None
+        value.uncertainty = float(to_canonical(x, unit))
     if spec.coverage == "skalar":
         if "varden" in entry:
             problems.error(file, key, "ska ha ett enda värde ('varde'), inte värden per år")
@@ -318,10 +329,13 @@ def parse_entry(spec: Spec, entry: Any, file: str, horizon: Horizon | None,
             return None
         raw = entry["varde"]
         if spec.unit == "text":
-            if not isinstance(raw, str) or not raw.strip():
-                problems.error(file, key, f"ska vara en text inom citattecken (är {raw!r})")
-                return None
-            if spec.choices and raw not in spec.choices:
+            if not spec.choices:  # free text (a name, a date): any non-empty string
+                if isinstance(raw, (str, int, float)) or hasattr(raw, "isoformat"):
+                    raw = str(raw).strip()
+                if not isinstance(raw, str) or not raw:
+                    problems.error(file, key, f"ska vara en text inom citattecken (är {entry['varde']!r})")
+                    return None
+            elif raw not in spec.choices:
                 problems.error(file, key, f"'{raw}' är inget tillåtet värde (välj {', '.join(spec.choices)})")
                 return None
             value.data = raw
@@ -398,20 +412,32 @@ class RawPart:
 
 @dataclass
 class RawSet:
-    """An assumption source before validation: its parts and how to name places in it."""
+    """An assumption source before validation: its parts and how to name places in it.
+
+    A region directory may stand on a national set (``riket``, io/layers.py): its parts are
+    ``national``; a workbook holds every key itself (one layer)."""
 
     source: Path
     files: list[Path]  # what the digest is taken over
     parts: list[RawPart]
     missing_file: Any = None  # topic -> where a missing key is reported
     locate: Any = None  # Problem -> Problem naming the exact place (a workbook cell)
+    riket: Path | None = None
+    national: list[RawPart] = field(default_factory=list)
+    national_files: list[Path] = field(default_factory=list)
+    categories: Any = None  # the region's investment categories (io/layers.py), None: the catalogue's
 
 
 WORKBOOK_SUFFIXES = (".xlsx", ".xlsm")
+# Top-level keys a file may hold besides beskrivning and parametrar.
+EXTRA_FILE_KEYS = {"region": {"riket"}, "investeringar": {"kategorier"}}
 
 
-def read_raw(source: Path | str, problems: Problems) -> RawSet:
-    """Read an assumption directory (``*.yaml``) or workbook (``.xlsx``) without validating it."""
+def read_raw(source: Path | str, problems: Problems, riket: Path | str | None = None) -> RawSet:
+    """Read an assumption directory (``*.yaml``, over its national set) or workbook (``.xlsx``)
+    without validating it."""
+    from flerarsprognos.io import layers
+
     source = Path(source)
     if source.suffix.lower() in WORKBOOK_SUFFIXES:
         from flerarsprognos.io.excel_antaganden import read_workbook
@@ -429,10 +455,17 @@ def read_raw(source: Path | str, problems: Problems) -> RawSet:
         problems.error(source, None, "inga antagandefiler (*.yaml) i katalogen")
         problems.raise_if_errors()
     parts = [RawPart(str(path), path.stem, read_yaml(path, problems)) for path in files]
-    return RawSet(source, files, parts, missing_file=lambda topic: str(source / f"{topic}.yaml"))
+    raw = RawSet(source, files, parts, missing_file=lambda topic: str(source / f"{topic}.yaml"))
+    raw.riket = layers.find_riket(source, Path(riket) if riket is not None else None, problems)
+    if raw.riket is not None:
+        raw.national_files = sorted(raw.riket.glob("*.yaml"))
+        raw.national = [RawPart(str(path), path.stem, read_yaml(path, problems)) for path in raw.national_files]
+    raw.categories = layers.read_categories(source, problems)
+    return raw
 
 
-def _collect(parts: list[RawPart], problems: Problems) -> tuple[dict[str, tuple[str, Any]], set[str]]:
+def _collect(parts: list[RawPart], problems: Problems, specs: dict[str, Spec] = SPECS
+             ) -> tuple[dict[str, tuple[str, Any]], set[str]]:
     """Every key of every part, with the part it came from; files-level problems reported."""
     raw_params: dict[str, tuple[str, Any]] = {}
     unreadable: set[str] = set()  # topics whose file could not be read: no "saknas" flood
@@ -445,7 +478,8 @@ def _collect(parts: list[RawPart], problems: Problems) -> tuple[dict[str, tuple[
             problems.error(path, None, "filen ska vara en tabell med 'beskrivning' och 'parametrar'")
             unreadable.add(part.topic)
             continue
-        check_keys(data, FILE_KEYS, path, None, problems, where="på filens översta nivå")
+        check_keys(data, FILE_KEYS | EXTRA_FILE_KEYS.get(part.topic, set()), path, None, problems,
+                   where="på filens översta nivå")
         params = data.get("parametrar")
         if not isinstance(params, dict):
             problems.error(path, "parametrar", "saknas eller är ingen tabell")
@@ -455,44 +489,78 @@ def _collect(parts: list[RawPart], problems: Problems) -> tuple[dict[str, tuple[
             problems.warn(path, None, f"okänt filnamn; väntade en av {', '.join(t + '.yaml' for t in TOPICS)}")
         for key, entry in params.items():
             key = str(key)
-            if key not in SPECS:
+            if key not in specs:
                 problems.error(path, key, f"okänd nyckel.{suggest(key)}")
                 continue
             if key in raw_params:
                 problems.error(path, key, f"finns redan i {raw_params[key][0]}")
                 continue
-            if SPECS[key].topic != part.topic:
-                problems.warn(path, key, f"hör hemma i {SPECS[key].topic}.yaml")
+            if specs[key].topic != part.topic:
+                problems.warn(path, key, f"hör hemma i {specs[key].topic}.yaml")
             raw_params[key] = (path, entry)
     return raw_params, unreadable
 
 
+def _layered(raw: RawSet, specs: dict[str, Spec], found: Problems):
+    """The region's entries over the national set's, with the länsvis skattesats picked by
+    länskod: key -> (file, entry); the national entries alone; the topics that could not be
+    read; keys already reported."""
+    from flerarsprognos.io import layers
+
+    raw_params, unreadable = _collect(raw.parts, found, specs)
+    reported: set[str] = set()  # keys whose absence is already reported
+    national: dict[str, tuple[str, Any]] = {}
+    if raw.riket is not None:
+        national, unreadable_national = _collect(raw.national, found)
+        unreadable |= unreadable_national
+        raw_params = layers.merge_layers(national, raw_params, found, specs)
+    layers.add_lansvis_skattesats(raw_params, raw.riket, raw.source, found, reported)
+    return raw_params, national, unreadable, reported
+
+
 def validate_raw(raw: RawSet, problems: Problems) -> AssumptionSet:
     """The one validation of an assumption set, whatever it was read from; raise InputError on errors."""
+    from flerarsprognos.io import layers
+
     found = Problems()
-    raw_params, unreadable = _collect(raw.parts, found)
+    specs = layers.specs_for(raw.categories)
+    raw_params, national, unreadable, reported = _layered(raw, specs, found)
     horizon = _horizon(raw_params, found)
+    if raw.locate is None:  # a region directory may hold demografi.csv
+        layers.add_demography(raw_params, raw.source, horizon and horizon.planslut, horizon and horizon.basar, found)
+    if raw.riket is not None and horizon is not None and not layers.check_base_year(
+            national, horizon.basar, raw_params["basar"][0], found):
+        problems.items.extend(found.items)
+        problems.raise_if_errors()  # every other national value is for the wrong years: say only this
     values: dict[str, Value] = {}
     for key, (file, entry) in raw_params.items():
-        v = parse_entry(SPECS[key], entry, file, horizon, found)
+        v = parse_entry(specs[key], entry, file, horizon, found)
         if v is not None:
             values[key] = v
-    for key, spec in SPECS.items():
-        if key not in raw_params and spec.topic not in unreadable:
-            found.error(raw.missing_file(spec.topic), key, f"saknas ({spec.label}, {UNIT_LABELS[spec.unit]})")
+    for key, spec in specs.items():
+        if key not in raw_params and key not in reported and spec.topic not in unreadable:
+            home = str(raw.riket / f"{spec.topic}.yaml") if spec.national and raw.riket is not None \
+                else raw.missing_file(spec.topic)
+            found.error(home, key, f"saknas ({spec.label}, {UNIT_LABELS[spec.unit]})")
     if horizon is not None:
         _cross_checks(values, horizon, found, raw.source)
     problems.items.extend(raw.locate(p) if raw.locate else p for p in found.items)
     problems.raise_if_errors()
     assert horizon is not None
-    return AssumptionSet(name="bas", years=horizon.years, planslut=horizon.planslut,
-                         values=values, files=raw.files, digest=assumption_digest(raw.files))
+    digest = assumption_digest(raw.files)
+    if raw.riket is not None:
+        digest = hashlib.sha256(f"{digest}/{assumption_digest(raw.national_files)}".encode()).hexdigest()[:16]
+    return AssumptionSet(name="bas", years=horizon.years, planslut=horizon.planslut, values=values,
+                         files=raw.files + raw.national_files, digest=digest, riket=raw.riket,
+                         kategorier=raw.categories if raw.categories is not None else layers.default_categories())
 
 
-def load_assumptions(source: Path | str, problems: Problems | None = None) -> AssumptionSet:
-    """Read and validate an assumption directory (``*.yaml``) or workbook; raise InputError on any error."""
+def load_assumptions(source: Path | str, problems: Problems | None = None,
+                     riket: Path | str | None = None) -> AssumptionSet:
+    """Read and validate an assumption directory (``*.yaml``, over its national set ``riket``,
+    see :mod:`flerarsprognos.io.layers`) or workbook; raise InputError on any error."""
     own = problems if problems is not None else Problems()
-    return validate_raw(read_raw(source, own), own)
+    return validate_raw(read_raw(source, own, riket), own)
 
 
 def _cross_checks(values: dict[str, Value], horizon: Horizon, problems: Problems, directory: Path):

@@ -55,6 +55,8 @@ def build_params(sets: list[AssumptionSet], base: AssumptionSet) -> xr.Dataset:
     ds["kpi_bas"] = ("year", np.asarray(base["kpi"], dtype=float))
     ds["skatteunderlag_forandring_bas"] = ("year", np.asarray(base["skatteunderlag_forandring"], dtype=float))
     ds.attrs["assumption_digest"] = base.digest
+    if first.kategorier:  # the region's investment categories and their balansräkning posts
+        ds.attrs["investeringskategorier"] = ";".join(f"{c.id}:{c.balanspost}" for c in first.kategorier)
     return ds
 
 

@@ -276,13 +276,14 @@ def apply_scenarios(base: AssumptionSet, scenarios: list[Scenario], problems: Pr
     return out
 
 
-def load_sets(assumptions: Path | None, scenario_args: list[str], problems: Problems) -> tuple[AssumptionSet, list[AssumptionSet]]:
+def load_sets(assumptions: Path | None, scenario_args: list[str], problems: Problems,
+              riket: Path | None = None) -> tuple[AssumptionSet, list[AssumptionSet]]:
     """The assumption set (``bas``) and one set per scenario argument (a file, a shipped name, or
     ``a+b``), validated; InputError with every problem found. Imports nothing of the model."""
     from flerarsprognos.io.assumptions import load_assumptions
     from flerarsprognos.paths import default_assumptions_dir, resolve_scenario
 
-    base = load_assumptions(assumptions or default_assumptions_dir(), problems)
+    base = load_assumptions(assumptions or default_assumptions_dir(), problems, riket=riket)
     sets = [base]
     names = {"bas"}
     for arg in scenario_args:

@@ -76,6 +76,12 @@ class Spec:
     warn: tuple[float | None, float | None] = (None, None)
     choices: tuple[str, ...] = ()
     component: bool = False  # an utjämning component: has a `metod`
+    layer: str = "region"  # "riket" (national, a region may override), "riket_fast" (may not), "region"
+
+    @property
+    def national(self) -> bool:
+        """Part of the national prognosunderlag (``assumptions/riket/``), not the region's own."""
+        return self.layer != "region"
 
     @property
     def by_year(self) -> bool:
@@ -92,7 +98,7 @@ BIG = 1e7  # mnkr; larger than any Swedish region's balance sheet (the table wri
 
 # The methods an utjämning component may be projected with (the components themselves are in
 # the statements catalogue, model/statements.yaml).
-UTJAMNING_METHODS = ("fast", "folj_skatteunderlag", "per_invanare", "inkomstutjamning")
+UTJAMNING_METHODS = ("fast", "folj_skatteunderlag", "per_invanare", "inkomstutjamning", "anslag", "folj_kostnadsniva")
 
 KPA_LABELS = {
     "avgiftsbestamd": "avgiftsbestämd pension",
@@ -135,6 +141,12 @@ class KeyRow(BaseModel):
     komponent: bool = False
     per: Literal[tuple(FAMILIES)] | None = None
     etikett: str
+    lager: Literal["riket", "riket_fast", "region"] = "region"
+
+    @field_validator("lager", mode="before")
+    @classmethod
+    def _region_default(cls, v):
+        return "region" if v in (None, "") else v
 
     @field_validator("fel_min", "fel_max", "varning_min", "varning_max", mode="before")
     @classmethod
@@ -163,7 +175,8 @@ class KeyRow(BaseModel):
     def spec(self, item_id: str = "", item_label: str = "") -> Spec:
         fill = (lambda s: s.replace("{id}", item_id).replace("{etikett}", item_label)) if self.per else str
         return Spec(fill(self.namn), self.fil, self.enhet, self.tackning, fill(self.etikett),
-                    (self.fel_min, self.fel_max), (self.varning_min, self.varning_max), self.val, self.komponent)
+                    (self.fel_min, self.fel_max), (self.varning_min, self.varning_max), self.val, self.komponent,
+                    self.lager)
 
 
 def _read_rows() -> list[KeyRow]:

@@ -220,8 +220,12 @@ class Balanskravsutredning:
         self.rows = {k: self.block[j].T for j, k in enumerate(BK_POSTS)}
 
     def year(self, i: int, year: int, *, arets_resultat, skatter_och_bidrag, ek_inkl_ansvarsforbindelse,
-             su_growth) -> None:
+             su_growth, orealiserat=None) -> None:
+        """One year's rows; ``orealiserat``: the placeringar's unrealised return this year,
+        adjusted out (with the given orealiserade vinster och förluster)."""
         adj = {k: v[:, i] for k, v in self.adjustments.items()}
+        if orealiserat is not None:
+            adj["orealiserade_vinster_forluster"] = adj["orealiserade_vinster_forluster"] - orealiserat
         if self.su_average is not None:
             self.rules.su_average = self.su_average[:, i]
         efter = adjusted_result(arets_resultat, adj["realisationsvinster"], adj["realisationsvinster_undantag"],

@@ -33,6 +33,8 @@ class Balansrakning:
         self.laneskuld = np.empty((Y, S)).T
         self.nyupplaning = np.zeros((Y, S)).T
         self.placeringar_uttag = np.zeros((Y, S)).T
+        self.fund_return = np.zeros((Y, S)).T  # the placeringar's return, set by the engine's loop
+        self.uttag_andel = p.path("placeringar_uttag_andel")
         self.inv = investeringar
         self.avskrivningar = avskrivningar
         self.insattning = pension["pensionsmedel_insattning"]
@@ -40,6 +42,7 @@ class Balansrakning:
         self.balance_in = {post: p.scalar(f"balans_{post}") for post in BALANCE_INPUT_POSTS}
         self.kassa_min = p.path("kassa_minimum")
         self.lan_prev = p.scalar("laneskuld_ingaende").copy()
+        self.nyupplaning_basar = p.scalar("nyupplaning_basar")
         self.avs_prev = p.scalar("pensionsavsattning_ingaende") * (1 + p.scalar("loneskatt"))
 
     def year(self, i: int, *, arets_resultat, eget_kapital, rur, resultatreserv) -> None:
@@ -48,7 +51,9 @@ class Balansrakning:
         if i == 0:
             for post in BALANCE_INPUT_POSTS:
                 br[post][:, 0] = self.balance_in[post]
-            self.laneskuld[:, 0] = self.lan_prev
+            # the balansbudget's new borrowing in the base year (in its långfristiga skulder)
+            self.nyupplaning[:, 0] = self.nyupplaning_basar
+            self.laneskuld[:, 0] = self.lan_prev + self.nyupplaning_basar
         else:
             self._roll_forward(i, arets_resultat)
         br["eget_kapital_darav_arets_resultat"][:, i] = arets_resultat
@@ -93,9 +98,16 @@ class Balansrakning:
         placeringar = br["kortfristiga_placeringar"][:, i - 1] + self.insattning[:, i]
         kassa = (br["kassa_och_bank"][:, i - 1] + arets_resultat + avskr
                  + (self.avsattning[:, i] - self.avs_prev) - self.inv.total[:, i] - self.insattning[:, i])
-        # Below the minimum cash the region first draws on its placeringar, then borrows.
+        if self.fund_return[:, i].any():  # the return stays in the fund, not in the cash
+            placeringar = placeringar + self.fund_return[:, i]
+            kassa = kassa - self.fund_return[:, i]
+        # Below the minimum cash the region first draws on the share of its placeringar the
+        # financing policy allows (placeringar_uttag_andel), then borrows.
         shortfall = np.maximum(self.kassa_min[:, i] - kassa, 0.0)
-        self.placeringar_uttag[:, i] = np.minimum(shortfall, np.maximum(placeringar, 0.0))
+        drawable = np.maximum(placeringar, 0.0)
+        if not (self.uttag_andel[:, i] == 1.0).all():
+            drawable = drawable * self.uttag_andel[:, i]
+        self.placeringar_uttag[:, i] = np.minimum(shortfall, drawable)
         self.nyupplaning[:, i] = shortfall - self.placeringar_uttag[:, i]
         self.laneskuld[:, i] = self.lan_prev + self.nyupplaning[:, i]
         br["kortfristiga_placeringar"][:, i] = placeringar - self.placeringar_uttag[:, i]

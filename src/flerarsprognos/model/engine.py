@@ -28,7 +28,7 @@ import xarray as xr
 from flerarsprognos.model.balanskrav import Balanskravsutredning
 from flerarsprognos.model.balansrakning import Balansrakning
 from flerarsprognos.model.finansiella_mal import finansiella_mal
-from flerarsprognos.model.finansnetto import finansiella_kostnader
+from flerarsprognos.model.finansnetto import avkastning_placeringar, finansiella_kostnader
 from flerarsprognos.model.inputs import Inputs
 from flerarsprognos.model.investeringar import project_investeringar
 from flerarsprognos.model.nettokostnader import project_verksamhet
@@ -42,7 +42,7 @@ from flerarsprognos.model.statements import (
     UTJAMNING_COMPONENTS,
     UTJAMNINGSSYSTEM,
 )
-from flerarsprognos.model.utjamning import project_utjamning
+from flerarsprognos.model.utjamning import inkomstutjamning_riket, project_utjamning
 
 # The three parts of the skatteintäkter (``skatteintakter_delar``), beside the total line.
 SKATTEPOSTER = ("preliminar_skatt", "slutavrakning", "korrigering_slutavrakning")
@@ -53,7 +53,6 @@ __all__ = ["project", "SKATTEPOSTER", "RR_POSTS", "BK_POSTS", "BR_POSTS", "GOALS
 def project(params: xr.Dataset) -> xr.Dataset:
     """Run the flerårsprognos for every scenario in ``params``."""
     p = Inputs(params)
-    S, Y = p.shape
 
     rev = project_skatteintakter(p)
     components = project_utjamning(p, rev)
@@ -70,27 +69,10 @@ def project(params: xr.Dataset) -> xr.Dataset:
     nettokostnader = costs["verksamhetens_intakter"] - costs["verksamhetens_kostnader"] - costs["avskrivningar"]
     verksamhetens_resultat = nettokostnader + skatter_och_bidrag
 
-    # The year loop: finansnetto, årets resultat, balanskrav, balance sheet. Year-major
-    # storage ((year, scenario) seen as (scenario, year)): each year's write is contiguous.
-    fin_int = p.path("finansiella_intakter")
-    ranta = p.path("ranta")
-    ovr_fin = p.path("ovriga_finansiella_kostnader")
-    af = pension["ansvarsforbindelse"]
-    fin_kost = np.empty((Y, S)).T
-    resultat = np.empty((Y, S)).T
     bku = Balanskravsutredning(p, rev.su_growth)
     br = Balansrakning(p, inv, costs["avskrivningar"], pension)
-    ek_prev = p.scalar("eget_kapital_ingaende").copy()
-    for i, year in enumerate(p.years):
-        fin_kost[:, i] = finansiella_kostnader(pension["pensionskostnad_finansiell"][:, i], ranta[:, i],
-                                               br.lan_prev, ovr_fin[:, i])
-        resultat[:, i] = verksamhetens_resultat[:, i] + fin_int[:, i] - fin_kost[:, i]
-        ek = ek_prev + resultat[:, i]
-        bku.year(i, int(year), arets_resultat=resultat[:, i], skatter_och_bidrag=skatter_och_bidrag[:, i],
-                 ek_inkl_ansvarsforbindelse=ek - af[:, i], su_growth=rev.su_growth[:, i])
-        br.year(i, arets_resultat=resultat[:, i], eget_kapital=ek, rur=bku.state.rur,
-                resultatreserv=bku.state.resultatreserv)
-        ek_prev = ek
+    fin_int, fin_kost, resultat = _years(p, verksamhetens_resultat, skatter_och_bidrag, rev, pension, bku, br)
+    af = pension["ansvarsforbindelse"]
 
     rr = {
         "verksamhetens_intakter": costs["verksamhetens_intakter"],
@@ -108,6 +90,7 @@ def project(params: xr.Dataset) -> xr.Dataset:
                             ansvarsforbindelse=af, investeringar=inv.total)
     extra = {
         "inkomstutjamning_upprakning": rev.upprakning,
+        "inkomstutjamning_riket": inkomstutjamning_riket(p, rev),
         "utjamningssystem": sum(components[UTJAMNING_COMPONENTS.index(c)] for c in UTJAMNINGSSYSTEM),
         "skatteunderlag": rev.skatteunderlag,
         "medelskattekraft": rev.medelskattekraft,
@@ -125,6 +108,42 @@ def project(params: xr.Dataset) -> xr.Dataset:
         **pension,
     }
     return _dataset(params, p, rr, bku.block, br.block, goals, components, rev, extra)
+
+
+def _years(p: Inputs, verksamhetens_resultat, skatter_och_bidrag, rev, pension, bku, br):
+    """The year loop: finansnetto, årets resultat, the balanskravsutredning and the balance
+    sheet, one year of every scenario at a time. Year-major storage ((year, scenario) seen as
+    (scenario, year)): each year's write is contiguous. Returns (finansiella intäkter,
+    finansiella kostnader (positive), årets resultat)."""
+    S, Y = p.shape
+    fin_int = p.path("finansiella_intakter")
+    ranta = p.path("ranta")
+    ovr_fin = p.path("ovriga_finansiella_kostnader")
+    af = pension["ansvarsforbindelse"]
+    fin_kost = np.empty((Y, S)).T
+    resultat = np.empty((Y, S)).T
+    ek_prev = p.scalar("eget_kapital_ingaende").copy()
+    fund_return = p.path("placeringar_avkastning")
+    if fund_return.any():  # the placeringar's return: a finansiell intäkt, computed in the loop
+        fin_int = np.array(fin_int)
+    realiserad_andel = p.scalar("placeringar_avkastning_realiserad_andel")
+    for i, year in enumerate(p.years):
+        unrealised = None
+        if fund_return.any() and i > 0:
+            realised, unrealised = avkastning_placeringar(br.post["kortfristiga_placeringar"][:, i - 1],
+                                                          fund_return[:, i], realiserad_andel)
+            fin_int[:, i] += realised + unrealised
+            br.fund_return[:, i] = realised + unrealised
+        fin_kost[:, i] = finansiella_kostnader(pension["pensionskostnad_finansiell"][:, i], ranta[:, i],
+                                               br.lan_prev, ovr_fin[:, i])
+        resultat[:, i] = verksamhetens_resultat[:, i] + fin_int[:, i] - fin_kost[:, i]
+        ek = ek_prev + resultat[:, i]
+        bku.year(i, int(year), arets_resultat=resultat[:, i], skatter_och_bidrag=skatter_och_bidrag[:, i],
+                 ek_inkl_ansvarsforbindelse=ek - af[:, i], su_growth=rev.su_growth[:, i], orealiserat=unrealised)
+        br.year(i, arets_resultat=resultat[:, i], eget_kapital=ek, rur=bku.state.rur,
+                resultatreserv=bku.state.resultatreserv)
+        ek_prev = ek
+    return fin_int, fin_kost, resultat
 
 
 def _dataset(params, p: Inputs, rr, bk_block, br_block, goals, components, rev, extra) -> xr.Dataset:

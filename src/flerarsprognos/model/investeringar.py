@@ -1,7 +1,10 @@
 """The investeringsbudget: investments by category and the avskrivningar they add
 (docs/modell.md, "Investeringar och avskrivningar").
 
-The categories, and the balansräkning post each lands on, are data (model/statements.yaml).
+The categories, and the balansräkning post each lands on, are data: the region's own
+(``kategorier:`` in investeringar.yaml, carried as the parameter attribute
+``investeringskategorier``), else the statements catalogue's (model/statements.yaml). Any
+number of categories.
 """
 
 from __future__ import annotations
@@ -11,7 +14,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from flerarsprognos.model.inputs import Inputs
-from flerarsprognos.model.statements import INVESTMENT_CATEGORIES, INVESTMENT_POST
+from flerarsprognos.model.statements import INVESTMENT_POST
 from flerarsprognos.model.years import compact, cumsum
 
 
@@ -33,21 +36,31 @@ def new_depreciation(investments: dict[str, np.ndarray], life: dict, share: dict
     return total
 
 
+def categories(p: Inputs) -> dict[str, str]:
+    """Category id -> balansräkning post, from the parameters (or the catalogue's)."""
+    given = p.ds.attrs.get("investeringskategorier")
+    if not given:
+        return dict(INVESTMENT_POST)
+    return dict(item.split(":", 1) for item in given.split(";"))
+
+
 @dataclass
 class Investeringar:
     by_category: dict[str, np.ndarray]  # (scenario, year), mnkr
     total: np.ndarray
     new_depreciation: np.ndarray  # avskrivningar added since the base year
+    posts: dict[str, str]  # category -> balansräkning post
 
     def on_post(self, post: str, i: int) -> np.ndarray:
         """Year i's investments that land on the balansräkning post ``post``."""
-        return sum(self.by_category[c][:, i] for c in INVESTMENT_CATEGORIES if INVESTMENT_POST[c] == post)
+        return sum(self.by_category[c][:, i] for c, p in self.posts.items() if p == post)
 
 
 def project_investeringar(p: Inputs) -> Investeringar:
-    investments = {c: p.path(f"investeringar_{c}") for c in INVESTMENT_CATEGORIES}
+    posts = categories(p)
+    investments = {c: p.path(f"investeringar_{c}") for c in posts}
     new_dep = new_depreciation(
-        investments, {c: p.scalar(f"avskrivningstid_{c}") for c in INVESTMENT_CATEGORIES},
-        {c: p.scalar(f"avskrivning_nettoandel_{c}") for c in INVESTMENT_CATEGORIES},
-        {c: p.scalar(f"avskrivning_fran_ar_{c}") for c in INVESTMENT_CATEGORIES}, p.years)
-    return Investeringar(investments, sum(investments.values()), new_dep)
+        investments, {c: p.scalar(f"avskrivningstid_{c}") for c in posts},
+        {c: p.scalar(f"avskrivning_nettoandel_{c}") for c in posts},
+        {c: p.scalar(f"avskrivning_fran_ar_{c}") for c in posts}, p.years)
+    return Investeringar(investments, sum(investments.values()), new_dep, posts)

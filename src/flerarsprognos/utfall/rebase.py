@@ -183,6 +183,12 @@ def _scalars(ctx: _Rebase) -> dict[str, tuple[float, str]]:
         "resultatreserv_ingaende": (ctx.post("balanskrav", "resultatreserv_utgaende", i_prev),
                                     rerun.format("utgående resultatreserv") + "."),
         "laneskuld_ingaende": (ctx.at("laneskuld", i_prev), f"{note}: lån 31 december {year - 1}."),
+        "nyupplaning_basar": (ctx.at("nyupplaning", i_year), f"{note}: ny upplåning {year} enligt omräkningen."),
+        "inkomstutjamning_riket": (ctx.at("inkomstutjamning_riket", i_year),
+                                   f"{note}: modellens inkomstutjämning i riket {year}."),
+        "invanare_riket_ingaende": (float(base["invanare_riket_ingaende"])
+                                    * float(np.prod(1 + np.asarray(base["befolkning_riket_forandring"])[:i_year])),
+                                    f"{note}: invånare i riket {year - 1}."),
         "pensionsavsattning_ingaende": (ctx.at("pensionsavsattning", i_prev) / (1 + tau),
                                         f"{note}: avsättning {year - 1} exkl. löneskatt; ersätt med KPA:s belopp."),
         "ansvarsforbindelse_ingaende": (ctx.at("ansvarsforbindelse", i_prev) / (1 + tau),
@@ -344,6 +350,11 @@ def _path_values(ctx: _Rebase, key: str, value) -> dict:
                   for i, y in enumerate(years) if y >= year}
         source_text = (f"{ctx.note}: uppräkningen som den omräknade planen använde (basalternativets "
                        "skatteunderlagsprognos); ersätt med förordningens uppräkningsfaktorer.")
+    if value.method in ("anslag", "folj_kostnadsniva"):  # the re-run's amounts for the new plan years
+        new_plan_years = range(year, ctx.base.planslut + ctx.shift + 1)
+        varden = {y: _clean(float(ctx.res["utjamning"].sel(komponent=key).values[years.index(y)]), unit)
+                  for y in new_plan_years if y in years}
+        source_text = f"{ctx.note}: modellens {key} för de nya planåren."
     if value.method == "folj_skatteunderlag":
         comp = float(ctx.res["utjamning"].sel(komponent=key).values[years.index(year)])
         varden = {year: _clean(comp, unit)}

@@ -1,0 +1,162 @@
+"""`regioner` (many regions on one national set) and `jamfor-riket` (one region, two national sets)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+
+from flerarsprognos.cli import app
+from flerarsprognos.cli.common import (
+    AssumptionsOption,
+    RiketOption,
+    command_line,
+    console,
+    handles_bad_input,
+    out_dir_for,
+    print_problems,
+)
+
+
+def _cell(kind: str, x: float) -> str:
+    from flerarsprognos.output import fmt
+
+    return fmt.procent(x) if kind == "andel" else fmt.mnkr(x)
+
+
+def headline_table(frame, title: str):
+    """Region × figure rows, years as columns (Swedish formats)."""
+    from rich.table import Table
+
+    from flerarsprognos.regioner import HEADLINES
+
+    years = sorted(frame["ar"].unique())
+    t = Table(title=title, title_justify="left", show_edge=False, header_style="bold")
+    t.add_column("Region", overflow="fold", min_width=20)
+    t.add_column("Mått", overflow="fold", min_width=18)
+    for y in years:
+        t.add_column(str(y), justify="right", no_wrap=True)
+    for region in dict.fromkeys(frame["region"]):
+        rows = frame[frame["region"] == region].set_index("ar")
+        for i, (col, label, kind) in enumerate(HEADLINES):
+            t.add_row(region if i == 0 else "", label,
+                      *[_cell(kind, rows[col].get(y, float("nan"))) for y in years],
+                      end_section=i == len(HEADLINES) - 1)
+    return t
+
+
+def _montecarlo_table(sets, names, n: int, seed: int, client):
+    """P(balanskravet nås inte) and the median årets resultat per region and year, on the same draws."""
+    import pandas as pd
+    from rich.table import Table
+
+    from flerarsprognos.analysis.factors import baseline_params
+    from flerarsprognos.analysis.montecarlo import default_uncertainties_file, montecarlo, read_uncertainties
+    from flerarsprognos.output import fmt
+    from flerarsprognos.problems import Problems
+
+    problems = Problems()
+    rows, tables = [], []
+    path = default_uncertainties_file()
+    for aset, name in zip(sets, names):
+        unc = read_uncertainties(path, aset, problems)
+        problems.raise_if_errors()
+        res = montecarlo(baseline_params(aset, aset), unc, n, seed, client=client)
+        years = [int(y) for y in res["year"].values]
+        p = res["sannolikhet"].sel(handelse="balanskrav_ej_uppfyllt").values
+        med = res["percentiler"].sel(utfall="arets_resultat", percentil=50).values
+        for y, pi, mi in zip(years, p, med):
+            rows.append({"region": name, "ar": y, "p_balanskrav_ej_uppfyllt": float(pi), "median_arets_resultat": float(mi)})
+        tables.append((name, years, p, med))
+    t = Table(title=f"Monte Carlo över de nationella osäkerheterna ({n} dragningar, frö {seed}, samma dragningar för alla regioner)",
+              title_justify="left", show_edge=False, header_style="bold")
+    t.add_column("Region", overflow="fold", min_width=20)
+    t.add_column("Mått", overflow="fold", min_width=18)
+    for y in tables[0][1]:
+        t.add_column(str(y), justify="right", no_wrap=True)
+    for name, years, p, med in tables:
+        t.add_row(name, "Sannolikhet att balanskravet inte nås", *[fmt.procent(x, 0) for x in p])
+        t.add_row("", "Årets resultat, median", *[fmt.mnkr(x) for x in med], end_section=True)
+    return t, pd.DataFrame(rows)
+
+
+@app.command("regioner", help="Kör flera regioner på samma nationella prognosunderlag och jämför årets "
+                              "resultat, balanskravsresultat och nettokostnadsandel per region och år.")
+@handles_bad_input
+def regioner_command(
+    kataloger: list[Path] = typer.Argument(None, show_default=False,
+                                           help="Regionernas antagandekataloger (eller en katalog med regioner). Utan "
+                                                "argument: alla medföljande (standardregionen och examples/regioner/*)."),
+    riket: Path = RiketOption,
+    out: Path = typer.Option(None, "--out", "-o", show_default=False,
+                             help="Katalog för jämförelsen. Utan flaggan: outputs/regioner/."),
+    montecarlo_n: int = typer.Option(0, "--montecarlo", show_default=False,
+                                     help="Kör också en Monte Carlo med så många dragningar över de nationella "
+                                          "osäkerheterna (scenarios/osakerheter.yaml) för varje region."),
+    seed: int = typer.Option(20230101, "--seed", "-s", help="Slumpfrö för Monte Carlo."),
+    use_dask: bool = typer.Option(False, "--dask", help="Kör Monte Carlo på dask."),
+    scheduler: str = typer.Option(None, "--scheduler", show_default=False,
+                                  help="Adress till en befintlig dask-schemaläggare; innebär --dask."),
+):
+    import pandas as pd
+
+    from flerarsprognos.output.files import table_csv, write_all
+    from flerarsprognos.regioner import expand, headlines, run_regions, shipped_regions
+
+    dirs = expand(list(kataloger)) if kataloger else shipped_regions()
+    regions = run_regions(dirs, riket)
+    print_problems(regions.warnings)
+    frame = pd.concat([headlines(r) for r in regions.results], ignore_index=True)
+    riket_name = regions.sets[0]["prognosunderlag_namn"]
+    console.print(headline_table(frame, f"Regioner på prognosunderlaget {riket_name}"))
+    files = {"regioner.csv": table_csv(frame)}
+    if montecarlo_n > 0 or use_dask or scheduler:
+        from flerarsprognos.analysis.evaluate import close_client, dask_client
+
+        names = list(dict.fromkeys(frame["region"]))
+        client = dask_client(scheduler) if (use_dask or scheduler) else None
+        try:
+            table, mc = _montecarlo_table(regions.sets, names, montecarlo_n or 1000, seed, client)
+        finally:
+            if client is not None:
+                close_client(client)
+        console.print(table)
+        files["regioner_montecarlo.csv"] = table_csv(mc)
+    target = out_dir_for(out, "regioner")
+    written = write_all(target, files)
+    console.print(f"Skrev {len(written)} filer till {target}/ ({len(dirs)} regioner; {command_line()}).")
+
+
+@app.command("jamfor-riket", help="Kör regionen på två nationella prognosunderlag (t.ex. SKR:s förra och "
+                                  "senaste utgåva) och visa vad det nya ändrar i årets resultat, "
+                                  "balanskravsresultat och nettokostnadsandel.")
+@handles_bad_input
+def jamfor_riket_command(
+    forra: Path = typer.Argument(..., help="Det tidigare prognosunderlagets katalog."),
+    nya: Path = typer.Argument(..., help="Det nya prognosunderlagets katalog."),
+    assumptions: Path = AssumptionsOption,
+):
+    from rich.table import Table
+
+    from flerarsprognos.output import fmt
+    from flerarsprognos.paths import default_assumptions_dir
+    from flerarsprognos.regioner import HEADLINES, compare_vintages
+
+    v = compare_vintages(assumptions or default_assumptions_dir(), forra, nya)
+    print_problems(v.warnings)
+    name_a, name_b = v.aset_a["prognosunderlag_namn"], v.aset_b["prognosunderlag_namn"]
+    region = v.aset_a.values["region_namn"].data if "region_namn" in v.aset_a.values else ""
+    t = Table(title=f"{region}: {name_b} ({nya}) mot {name_a} ({forra})", title_justify="left",
+              show_edge=False, header_style="bold")
+    t.add_column("Mått", no_wrap=True)
+    years = [int(y) for y in v.table["ar"]]
+    for y in years:
+        t.add_column(str(y), justify="right", no_wrap=True)
+    for col, label, kind in HEADLINES:
+        a, b, d = (v.table[f"{col}_{s}"].to_numpy() for s in ("a", "b", "skillnad"))
+        t.add_row(f"{label}, {name_a}", *[_cell(kind, x) for x in a])
+        t.add_row(f"{label}, {name_b}", *[_cell(kind, x) for x in b])
+        diff = [f"{'+' if round(x * 1000) > 0 else ''}{fmt.mnkr(100 * x, 1)} pe" if kind == "andel"
+                else f"{'+' if round(x) > 0 else ''}{fmt.mnkr(x)}" for x in d]
+        t.add_row(f"[bold]{label}, skillnad[/bold]", *diff, end_section=True)
+    console.print(t)
