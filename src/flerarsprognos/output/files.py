@@ -91,13 +91,14 @@ WORKBOOK_SUFFIXES = (".xlsx", ".xlsm")
 def run_inputs(run) -> list[Path]:
     """What a run read: the assumption directory (or workbook) and the scenario files.
 
-    A file inside the assumption directory is covered by the directory and not listed again
-    (an output there would otherwise be reported once per file); a workbook's folder is not an
-    input (only the workbook is).
+    A file or folder inside the assumption directory (the national layer ``riket/`` by default)
+    is covered by the directory and not listed again (an output there would otherwise be
+    reported once per file or folder); a workbook's folder is not an input (only the workbook is).
     """
     files = [Path(f) for f in run.base.files]
     folders = list(dict.fromkeys(f.parent for f in files if f.suffix.lower() not in WORKBOOK_SUFFIXES))
-    inside = [f for f in files if not any(f.resolve().parent == d.resolve() for d in folders)]
+    folders = [d for d in folders if not any(o.resolve() in d.resolve().parents for o in folders)]
+    inside = [f for f in files if not any(d.resolve() in f.resolve().parents for d in folders)]
     return [*folders, *inside, *map(Path, run.scenario_files)]
 
 
