@@ -91,8 +91,8 @@ def status(met, gap, *, from_year: int | None = None, margin: float | None = Non
 def statuses(result: xr.Dataset, scenario: str, goal: str, margin: float | None = None) -> list[Status]:
     """The verdict of ``goal`` in each year of one scenario of a result.
 
-    Uses the model's uncertainty margin (or close flag) when the result has one; ``margin``
-    (mnkr) overrides it.
+    Uses the model's uncertainty margin and close flag when the result has them; ``margin``
+    (mnkr) overrides both (the verdict is then judged against that margin alone).
     """
     sel = {"scenario": scenario, "mal": goal}
     met = result["mal_uppfyllt"].sel(sel).values
@@ -104,7 +104,7 @@ def statuses(result: xr.Dataset, scenario: str, goal: str, margin: float | None 
     if margin is None and MARGIN_VARIABLE in result:
         margins = [_number(v) for v in result[MARGIN_VARIABLE].sel(sel).values]
     flags = [None] * len(years)
-    if CLOSE_VARIABLE in result:
+    if margin is None and CLOSE_VARIABLE in result:
         flags = [None if v != v else bool(v >= 0.5) for v in result[CLOSE_VARIABLE].sel(sel).values]
     return [status(m, g, from_year=from_year, margin=mg, close=f)
             for m, g, mg, f in zip(met, gap, margins, flags, strict=True)]
