@@ -30,7 +30,12 @@ VARIABLES: dict[str, tuple[str, dict]] = {
     "mal_malvarde": ("Finansiella mål: målvärde (andel; balanskrav i mnkr, se mal_enhet)", ANDEL),
     "mal_uppfyllt": ("Finansiella mål: uppfyllt (1), ej uppfyllt (0), ej bedömt (saknas)", {"units": "1"}),
     "mal_gap_mnkr": ("Finansiella mål: lägre kostnad eller högre intäkt som behövs för att nå målet", MNKR),
+    "mal_marginal_osakerhet": ("Finansiella mål: hur mycket en rimlig felbedömning av de uppskattade antagandena "
+                               "kan flytta målets behov (osäkerhetsmarginal)", MNKR),
+    "mal_knappt": ("Finansiella mål: knappt uppfyllt, med mindre marginal än osäkerheten (1), uppfyllt med "
+                   "marginal eller ej uppfyllt (0), ej bedömt (saknas)", {"units": "1"}),
     "utjamning": ("Generella statsbidrag och utjämning per komponent", MNKR),
+    "inkomstutjamning_riket": ("Inkomstutjämningen netto i hela landet (regionerna)", MNKR),
     "utjamningssystem": ("Kommunalekonomisk utjämning (inkomst-, kostnadsutjämning, struktur- och regleringsbidrag)",
                          MNKR),
     "skatteunderlag": ("Regionens skatteunderlag", MNKR),
@@ -87,6 +92,8 @@ def describe(ds: xr.Dataset, *, region: str = "", scenario_titles: dict[str, str
             ds[name].attrs.setdefault(key, value)
     if "mal_uppfyllt" in ds:
         ds["mal_uppfyllt"].attrs.update(flag_values=np.array([0.0, 1.0]), flag_meanings="ej_uppfyllt uppfyllt")
+    if "mal_knappt" in ds:
+        ds["mal_knappt"].attrs.update(flag_values=np.array([0.0, 1.0]), flag_meanings="ej_knappt knappt_uppfyllt")
     if "year" in ds.coords:
         ds["year"].attrs.update(long_name="Kalenderår", units="1")
     for dim, (long_name, names) in TEXT_COORDS.items():
