@@ -281,13 +281,9 @@ def _fill_years(spec: Spec, given: dict[int, float], extension: str, file: str, 
     return data, extended
 
 
-def parse_entry(spec: Spec, entry: Any, file: str, horizon: Horizon | None,
-                problems: Problems) -> Value | None:
+def _entry_frame(spec: Spec, entry: dict, file: str, problems: Problems) -> Value | None:
+    """The entry's method, unit, source and extension checked: a Value without data, or None."""
     key = spec.name
-    if not isinstance(entry, dict):
-        problems.error(file, key, "ska vara en tabell med enhet, kalla och varde/varden")
-        return None
-    check_keys(entry, ENTRY_KEYS, file, key, problems)
     n_before = len(problems.errors)
     method = entry.get("metod")
     if spec.component:
@@ -311,7 +307,6 @@ def parse_entry(spec: Spec, entry: Any, file: str, horizon: Horizon | None,
         problems.error(file, f"{key}.forlangning", f"'{extension}' (välj {', '.join(EXTENSIONS)})")
     if len(problems.errors) > n_before:
         return None
-
     value = Value(spec=spec, data=None, source=source.strip(), file=file, file_unit=unit,
                   description=str(entry.get("beskrivning", spec.label)), method=method)
     if "osakerhet" in entry:
@@ -320,39 +315,47 @@ def parse_entry(spec: Spec, entry: Any, file: str, horizon: Horizon | None,
             problems.error(file, f"{key}.osakerhet", why or "ska vara ett positivt tal i nyckelns enhet")
             return None
         value.uncertainty = float(to_canonical(x, unit))
-    if spec.coverage == "skalar":
-        if "varden" in entry:
-            problems.error(file, key, "ska ha ett enda värde ('varde'), inte värden per år")
-            return None
-        if "varde" not in entry:
-            problems.error(file, key, "värde saknas ('varde')")
-            return None
-        raw = entry["varde"]
-        if spec.unit == "text":
-            if not spec.choices:  # free text (a name, a date): any non-empty string
-                if isinstance(raw, (str, int, float)) or hasattr(raw, "isoformat"):
-                    raw = str(raw).strip()
-                if not isinstance(raw, str) or not raw:
-                    problems.error(file, key, f"ska vara en text inom citattecken (är {entry['varde']!r})")
-                    return None
-            elif raw not in spec.choices:
-                problems.error(file, key, f"'{raw}' är inget tillåtet värde (välj {', '.join(spec.choices)})")
-                return None
-            value.data = raw
-            return value
-        x, why = as_number(raw)
-        if why:
-            problems.error(file, key, why)
-            return None
-        if spec.unit in WHOLE_UNITS and not float(x).is_integer():
-            problems.error(file, key, f"ska vara ett heltal ({UNIT_LABELS[spec.unit]}), inte {x:g}")
-            return None
-        x = to_canonical(x, unit)
-        if not check_bounds(spec, x, unit, file, key, None, problems):
-            return None
-        value.data = x
-        return value
+    return value
 
+
+def _scalar_data(spec: Spec, entry: dict, unit: str, file: str, problems: Problems) -> tuple[bool, Any]:
+    """A one-value key's ``varde``: (True, data) or (False, None) with the problem reported."""
+    key = spec.name
+    if "varden" in entry:
+        problems.error(file, key, "ska ha ett enda värde ('varde'), inte värden per år")
+        return False, None
+    if "varde" not in entry:
+        problems.error(file, key, "värde saknas ('varde')")
+        return False, None
+    raw = entry["varde"]
+    if spec.unit == "text":
+        if not spec.choices:  # free text (a name, a date): any non-empty string
+            if isinstance(raw, (str, int, float)) or hasattr(raw, "isoformat"):
+                raw = str(raw).strip()
+            if not isinstance(raw, str) or not raw:
+                problems.error(file, key, f"ska vara en text inom citattecken (är {entry['varde']!r})")
+                return False, None
+        elif raw not in spec.choices:
+            problems.error(file, key, f"'{raw}' är inget tillåtet värde (välj {', '.join(spec.choices)})")
+            return False, None
+        return True, raw
+    x, why = as_number(raw)
+    if why:
+        problems.error(file, key, why)
+        return False, None
+    if spec.unit in WHOLE_UNITS and not float(x).is_integer():
+        problems.error(file, key, f"ska vara ett heltal ({UNIT_LABELS[spec.unit]}), inte {x:g}")
+        return False, None
+    x = to_canonical(x, unit)
+    if not check_bounds(spec, x, unit, file, key, None, problems):
+        return False, None
+    return True, x
+
+
+def _yearly_data(spec: Spec, entry: dict, value: Value, file: str, horizon: Horizon | None,
+                 problems: Problems) -> Value | None:
+    """A by-year key's ``varden`` placed on the horizon (into ``value``), or None."""
+    key = spec.name
     if "varde" in entry:
         problems.error(file, key, "ska ha värden per år ('varden'), inte ett enda 'varde'")
         return None
@@ -362,13 +365,31 @@ def parse_entry(spec: Spec, entry: Any, file: str, horizon: Horizon | None,
         else:
             problems.error(file, key, "värden per år saknas ('varden')")
             return None
+    unit, method = value.file_unit, value.method
     given = _parse_year_values(spec, entry["varden"] or {}, unit, file, key, horizon, problems, method)
     if given is None or horizon is None:
         return None
+    extension = entry.get("forlangning", "ingen")
     value.data, value.extended = _fill_years(spec, given, extension, file, key, horizon, problems, method)
     if spec.history:
         value.years = history_years(horizon.basar)
     return value
+
+
+def parse_entry(spec: Spec, entry: Any, file: str, horizon: Horizon | None,
+                problems: Problems) -> Value | None:
+    """One key's entry as written, checked, on the horizon (None: reported)."""
+    if not isinstance(entry, dict):
+        problems.error(file, spec.name, "ska vara en tabell med enhet, kalla och varde/varden")
+        return None
+    check_keys(entry, ENTRY_KEYS, file, spec.name, problems)
+    value = _entry_frame(spec, entry, file, problems)
+    if value is None:
+        return None
+    if spec.coverage != "skalar":
+        return _yearly_data(spec, entry, value, file, horizon, problems)
+    ok, value.data = _scalar_data(spec, entry, value.file_unit, file, problems)
+    return value if ok else None
 
 
 def assumption_digest(files: list[Path]) -> str:
@@ -415,7 +436,8 @@ class RawSet:
     """An assumption source before validation: its parts and how to name places in it.
 
     A region directory may stand on a national set (``riket``, io/layers.py): its parts are
-    ``national``; a workbook holds every key itself (one layer)."""
+    ``national``. A workbook holds both layers itself (its rows marked riket or region) and
+    needs no directory (``riket`` None)."""
 
     source: Path
     files: list[Path]  # what the digest is taken over
@@ -426,6 +448,12 @@ class RawSet:
     national: list[RawPart] = field(default_factory=list)
     national_files: list[Path] = field(default_factory=list)
     categories: Any = None  # the region's investment categories (io/layers.py), None: the catalogue's
+    missing_national: Any = None  # topic -> where a missing national key is reported
+
+    @property
+    def layered(self) -> bool:
+        """Whether the set has a national layer under the region's entries."""
+        return self.riket is not None or bool(self.national)
 
 
 WORKBOOK_SUFFIXES = (".xlsx", ".xlsm")
@@ -458,6 +486,8 @@ def read_raw(source: Path | str, problems: Problems, riket: Path | str | None = 
     raw = RawSet(source, files, parts, missing_file=lambda topic: str(source / f"{topic}.yaml"))
     raw.riket = layers.find_riket(source, Path(riket) if riket is not None else None, problems)
     if raw.riket is not None:
+        riket_dir = raw.riket
+        raw.missing_national = lambda topic: str(riket_dir / f"{topic}.yaml")
         raw.national_files = sorted(raw.riket.glob("*.yaml"))
         raw.national = [RawPart(str(path), path.stem, read_yaml(path, problems)) for path in raw.national_files]
     raw.categories = layers.read_categories(source, problems)
@@ -510,12 +540,24 @@ def _layered(raw: RawSet, specs: dict[str, Spec], found: Problems):
     raw_params, unreadable = _collect(raw.parts, found, specs)
     reported: set[str] = set()  # keys whose absence is already reported
     national: dict[str, tuple[str, Any]] = {}
-    if raw.riket is not None:
+    if raw.layered:
         national, unreadable_national = _collect(raw.national, found)
         unreadable |= unreadable_national
         raw_params = layers.merge_layers(national, raw_params, found, specs)
-    layers.add_lansvis_skattesats(raw_params, raw.riket, raw.source, found, reported)
+    layers.add_lansvis_skattesats(raw_params, raw.riket, raw.missing_file("region"), found, reported)
     return raw_params, national, unreadable, reported
+
+
+def layered_entries(raw: RawSet, specs: dict[str, Spec], found: Problems):
+    """Every key's entry as written or derived (länsvis skattesats, demografi.csv), the layers
+    merged: (key -> (file, entry), the national entries, unreadable topics, keys reported, horizon)."""
+    from flerarsprognos.io import layers
+
+    raw_params, national, unreadable, reported = _layered(raw, specs, found)
+    horizon = _horizon(raw_params, found)
+    if raw.locate is None:  # a region directory may hold demografi.csv
+        layers.add_demography(raw_params, raw.source, horizon and horizon.planslut, horizon and horizon.basar, found)
+    return raw_params, national, unreadable, reported, horizon
 
 
 def validate_raw(raw: RawSet, problems: Problems) -> AssumptionSet:
@@ -524,11 +566,8 @@ def validate_raw(raw: RawSet, problems: Problems) -> AssumptionSet:
 
     found = Problems()
     specs = layers.specs_for(raw.categories)
-    raw_params, national, unreadable, reported = _layered(raw, specs, found)
-    horizon = _horizon(raw_params, found)
-    if raw.locate is None:  # a region directory may hold demografi.csv
-        layers.add_demography(raw_params, raw.source, horizon and horizon.planslut, horizon and horizon.basar, found)
-    if raw.riket is not None and horizon is not None and not layers.check_base_year(
+    raw_params, national, unreadable, reported, horizon = layered_entries(raw, specs, found)
+    if raw.layered and horizon is not None and not layers.check_base_year(
             national, horizon.basar, raw_params["basar"][0], found):
         problems.items.extend(found.items)
         problems.raise_if_errors()  # every other national value is for the wrong years: say only this
@@ -539,7 +578,7 @@ def validate_raw(raw: RawSet, problems: Problems) -> AssumptionSet:
             values[key] = v
     for key, spec in specs.items():
         if key not in raw_params and key not in reported and spec.topic not in unreadable:
-            home = str(raw.riket / f"{spec.topic}.yaml") if spec.national and raw.riket is not None \
+            home = raw.missing_national(spec.topic) if spec.national and raw.layered \
                 else raw.missing_file(spec.topic)
             found.error(home, key, f"saknas ({spec.label}, {UNIT_LABELS[spec.unit]})")
     if horizon is not None:

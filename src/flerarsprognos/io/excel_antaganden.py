@@ -34,8 +34,13 @@ FIRST_ROW = HEADER_ROW + 1
 # Columns before the years (heading → entry key), and after them.
 LEAD = (("Nyckel", None), ("Beskrivning", "beskrivning"), ("Enhet", "enhet"), ("Metod", "metod"),
         ("Förlängning", "forlangning"), ("Värde", "varde"))
-TAIL = (("Förlängda år", None), ("Källa", "kalla"), ("Anteckning", "anteckning"))
-LOCKED_HEADINGS = {"Nyckel", "Enhet", "Förlängda år"}
+LAYER_COLUMN = "Lager"  # riket (the national prognosunderlag) or region (the region's own entries)
+TAIL = (("Förlängda år", None), ("Källa", "kalla"), ("Anteckning", "anteckning"), (LAYER_COLUMN, None))
+LOCKED_HEADINGS = {"Nyckel", "Enhet", "Förlängda år", LAYER_COLUMN}
+NATIONAL, REGIONAL = "riket", "region"
+NATIONAL_DESCRIPTION = "Beskrivning, riket"  # A2: the national file's beskrivning
+CATEGORY_HEADING = "Investeringskategorier"  # on the information sheet: kategorier of investeringar.yaml
+CATEGORY_COLUMNS = ("id", "etikett", "balanspost")
 
 
 def column_letter(index: int) -> str:
@@ -56,10 +61,40 @@ def cell_name(sheet: str, row: int, col: int) -> str:
 
 # --- writing -------------------------------------------------------------------------------
 
-def _years_of(raw: RawSet, horizon_years) -> list[int]:
+@dataclass
+class _Topic:
+    """One sheet: a topic's rows from both layers (the national prognosunderlag first)."""
+
+    topic: str
+    description: str = ""
+    national_description: str | None = None
+    rows: list[tuple[str, str, Any]] = field(default_factory=list)  # (layer, key, entry)
+
+
+def _topics(raw: RawSet, derived: dict[str, tuple[str, Any]], specs) -> list[_Topic]:
+    """The sheets to write: every part of both layers, and the entries derived from files a
+    workbook does not hold (regioner.csv, demografi.csv) as the region's own rows."""
+    topics: dict[str, _Topic] = {}
+    for part in raw.parts + raw.national:
+        topics.setdefault(part.topic, _Topic(part.topic))
+    for layer, parts in ((NATIONAL, raw.national), (REGIONAL, raw.parts)):
+        for part in parts:
+            t, data = topics[part.topic], part.data if isinstance(part.data, dict) else {}
+            description = str(data.get("beskrivning", "") or "").strip()
+            if layer == NATIONAL:
+                t.national_description = description
+            else:
+                t.description = description
+            t.rows.extend((layer, str(key), entry) for key, entry in (data.get("parametrar") or {}).items())
+    for key, (_, entry) in derived.items():
+        topics.setdefault(specs[key].topic, _Topic(specs[key].topic)).rows.append((REGIONAL, key, entry))
+    return list(topics.values())
+
+
+def _years_of(topics: list[_Topic], horizon_years) -> list[int]:
     years = {int(y) for y in horizon_years}
-    for part in raw.parts:
-        for entry in (part.data or {}).get("parametrar", {}).values():
+    for t in topics:
+        for _, _, entry in t.rows:
             if isinstance(entry, dict) and isinstance(entry.get("varden"), dict):
                 years.update(y for y in (as_year(k) for k in entry["varden"]) if y is not None)
     return sorted(years)
@@ -69,6 +104,8 @@ def _validation(spec, unit: str, method: str | None) -> dict | None:
     """Excel data validation for one key's value cells, from the key catalogue's bounds."""
     message = {"error_title": "Otillåtet värde", "error_type": "stop"}
     if spec.unit == "text":
+        if not spec.choices:
+            return None  # free text (a name, a date)
         return {"validate": "list", "source": list(spec.choices),
                 "error_message": f"Välj en av {', '.join(spec.choices)}.", **message}
     if spec.component and method == "per_invanare":
@@ -115,33 +152,39 @@ def _extended_years(aset, key: str) -> list[int]:
     return [int(y) for y, e in zip(aset.years, v.extended) if e]
 
 
-def _write_sheet(wb, f: _Formats, part: RawPart, years: list[int], aset) -> None:
-    ws = wb.add_worksheet(part.topic)
+def _write_sheet(wb, f: _Formats, t: _Topic, years: list[int], aset, specs) -> None:
+    ws = wb.add_worksheet(t.topic)
     ws.protect("", {"format_columns": True, "format_rows": True, "select_locked_cells": True,
                     "select_unlocked_cells": True})
     ws.write(0, 0, "Beskrivning", f.heading)
-    ws.write(0, 1, str(part.data.get("beskrivning", "")).strip(), f.wrap)
-    ws.write(1, 0, "Ändra i de vita cellerna och kör sedan om (flerarsprognos run --antaganden denna fil). "
-                   "Nycklar och enheter är låsta. Tom årscell = inget värde; grön = fylls av förlängningen.",
-             f.locked)
+    ws.write(0, 1, t.description, f.wrap)
+    if t.national_description is not None:
+        ws.write(1, 0, NATIONAL_DESCRIPTION, f.heading)
+        ws.write(1, 1, t.national_description, f.wrap)
+    else:
+        ws.write(1, 0, "Ändra i de vita cellerna och kör sedan om (flerarsprognos run --antaganden denna fil). "
+                       "Nycklar och enheter är låsta. Tom årscell = inget värde; grön = fylls av förlängningen.",
+                 f.locked)
     heads = [h for h, _ in LEAD] + years + [h for h, _ in TAIL]
     for c, h in enumerate(heads):
         ws.write(HEADER_ROW - 1, c, h, f.heading)
     n_lead = len(LEAD)
-    widths = [34, 40, 16, 18, 12, 10] + [9] * len(years) + [14, 60, 30]
+    widths = [34, 40, 16, 18, 12, 10] + [9] * len(years) + [14, 60, 30, 8]
     for c, w in enumerate(widths):
         ws.set_column(c, c, w)
     ws.freeze_panes(HEADER_ROW, 1)
-    for r, (key, entry) in enumerate(part.data["parametrar"].items(), start=HEADER_ROW):
-        _write_row(ws, f, r, str(key), entry, years, n_lead, _extended_years(aset, str(key)))
+    regional = {key for layer, key, _ in t.rows if layer == REGIONAL}
+    for r, (layer, key, entry) in enumerate(t.rows, start=HEADER_ROW):
+        in_force = layer == REGIONAL or key not in regional  # the region's row overrides
+        _write_row(ws, f, r, specs[key], entry, years, n_lead, _extended_years(aset, key) if in_force else [])
+        ws.write_string(r, n_lead + len(years) + len(TAIL) - 1, layer, f.locked)
 
 
-def _write_row(ws, f: _Formats, r: int, key: str, entry: dict, years: list[int], n_lead: int,
+def _write_row(ws, f: _Formats, r: int, spec, entry: dict, years: list[int], n_lead: int,
                extended: list[int]) -> None:
-    spec = SPECS[key]
     unit = str(entry.get("enhet", ""))
     method = entry.get("metod")
-    ws.write_string(r, 0, key, f.locked)
+    ws.write_string(r, 0, spec.name, f.locked)
     ws.write_string(r, 2, unit, f.locked)
     for c, (_, name) in enumerate(LEAD[1:], start=1):
         if name in ("enhet", "varde"):
@@ -180,13 +223,17 @@ def _span(years: list[int]) -> str:
     return str(years[0]) if len(years) == 1 else f"{years[0]}–{years[-1]}"
 
 
-def _write_info(wb, f: _Formats, source: Path, digest: str) -> None:
+def _write_info(wb, f: _Formats, source: Path, digest: str, categories) -> None:
     ws = wb.add_worksheet(INFO_SHEET)
     ws.set_column(0, 0, 110)
+    ws.set_column(1, 2, 40)
     lines = [
         "Antagandena för flerårsprognosen, ett blad per antagandefil och en rad per nyckel.",
         f"Skriven från {source} (antaganden {digest}).",
-        "Ändra värden, källor och beskrivningar i de vita cellerna. Nycklar, enheter och rubriker är låsta "
+        "Båda lagren står i arbetsboken: kolumnen Lager visar om raden hör till det nationella "
+        "prognosunderlaget (riket) eller till regionens egna antaganden (region); arbetsboken behöver "
+        "ingen katalog med prognosunderlaget. En nyckel på en region-rad ersätter samma nyckels riket-rad.",
+        "Ändra värden, källor och beskrivningar i de vita cellerna. Nycklar, enheter, lager och rubriker är låsta "
         "(bladskyddet har inget lösenord; ta bort det under Granska om du behöver lägga till en årskolumn).",
         "Tom årscell = inget värde det året. Gröna celler fylls av förlängningen (Förlängning = senaste: "
         "det senast angivna värdet gäller också de följande åren); kolumnen Förlängda år visar vilka.",
@@ -196,25 +243,39 @@ def _write_info(wb, f: _Formats, source: Path, digest: str) -> None:
     ]
     for r, text in enumerate(lines):
         ws.write(r, 0, text, f.heading if r == 0 else None)
+    if categories is not None:  # the region's own investment categories (kategorier in investeringar.yaml)
+        r = len(lines) + 1
+        ws.write(r, 0, CATEGORY_HEADING, f.heading)
+        for c, h in enumerate(CATEGORY_COLUMNS):
+            ws.write(r + 1, c, h, f.heading)
+        for i, cat in enumerate(categories, start=r + 2):
+            for c, h in enumerate(CATEGORY_COLUMNS):
+                ws.write_string(i, c, str(getattr(cat, h)))
     ws.protect("")
 
 
-def write_workbook(source: Path | str, target: Path, problems: Problems | None = None) -> None:
-    """Write the (validated) assumption set at ``source`` to the workbook ``target``."""
+def write_workbook(source: Path | str, target: Path, problems: Problems | None = None,
+                   riket: Path | str | None = None) -> None:
+    """Write the (validated) assumption set at ``source`` (both layers) to the workbook ``target``."""
     import xlsxwriter
 
-    from flerarsprognos.io.assumptions import read_raw, validate_raw
+    from flerarsprognos.io import layers
+    from flerarsprognos.io.assumptions import layered_entries, read_raw, validate_raw
 
     own = problems if problems is not None else Problems()
-    raw = read_raw(source, own)
+    raw = read_raw(source, own, riket)
     aset = validate_raw(raw, own)  # only a valid set is written
-    years = _years_of(raw, aset.years)
+    specs = layers.specs_for(raw.categories)
+    entries = layered_entries(raw, specs, Problems())[0]
+    written = {part.file for part in raw.parts + raw.national}
+    topics = _topics(raw, {k: v for k, v in entries.items() if v[0] not in written}, specs)
+    years = _years_of(topics, aset.years)
     wb = xlsxwriter.Workbook(str(target), {"strings_to_numbers": False, "strings_to_formulas": False,
                                            "strings_to_urls": False})
     f = _formats(wb)
-    _write_info(wb, f, Path(source), aset.digest)
-    for part in raw.parts:
-        _write_sheet(wb, f, part, years, aset)
+    _write_info(wb, f, Path(source), aset.digest, raw.categories)
+    for t in topics:
+        _write_sheet(wb, f, t, years, aset, specs)
     wb.close()
 
 
@@ -223,9 +284,11 @@ def write_workbook(source: Path | str, target: Path, problems: Problems | None =
 @dataclass
 class _Sheet:
     name: str
+    cells: str = ""  # the workbook and sheet, as cells are named (``antaganden.xlsx, makro``)
     rows: dict[str, int] = field(default_factory=dict)  # key → 1-based row
     columns: dict[str, int] = field(default_factory=dict)  # entry key → 0-based column
     years: dict[int, int] = field(default_factory=dict)  # year → 0-based column
+    specs: dict = field(default_factory=lambda: SPECS)
 
 
 def _text(value: Any) -> Any:
@@ -268,65 +331,118 @@ def _entry(row: tuple, sheet: _Sheet) -> dict:
         if value is not None:
             entry[name] = value
     varden = {y: cell(c) for y, c in sheet.years.items() if cell(c) is not None}
-    spec = SPECS.get(str(cell(sheet.columns["Nyckel"])).strip())
+    spec = sheet.specs.get(str(cell(sheet.columns["Nyckel"])).strip())
     if varden or (spec is not None and spec.by_year and spec.coverage not in ("gles", "gles_noll")):
         entry["varden"] = varden
     return entry
 
 
-def _read_sheet(ws, token: str, problems: Problems) -> tuple[dict | None, _Sheet]:
-    sheet = _Sheet(ws.title)
+def _row_layer(row: tuple, r: int, sheet: _Sheet, problems: Problems) -> str:
+    """The row's layer (riket or region; an empty cell: region; a wrong one is reported and the
+    row read as the region's, so that its key is not reported missing as well)."""
+    c = sheet.columns.get(LAYER_COLUMN)
+    value = _text(row[c]) if c is not None and c < len(row) else None
+    layer = REGIONAL if value is None else str(value).strip()
+    if layer not in (NATIONAL, REGIONAL):
+        problems.error(f"{sheet.cells}!{column_letter(c)}{r}", None,
+                       f"{LAYER_COLUMN} ska vara {NATIONAL} eller {REGIONAL}, inte '{value}'")
+        return REGIONAL
+    return layer
+
+
+def _read_sheet(ws, token: str, specs, problems: Problems) -> dict[str, tuple[dict, _Sheet]] | None:
+    """A topic's sheet as the raw structure of each layer on it: layer -> (data, sheet)."""
+    region = _Sheet(ws.title, token, specs=specs)
     rows = [tuple(r) for r in ws.iter_rows(values_only=True)]
-    if not _read_header(rows, sheet, token, problems):
-        return None, sheet
-    description = rows[0][1] if rows and len(rows[0]) > 1 else None
-    params: dict[str, dict] = {}
-    key_col = sheet.columns["Nyckel"]
+    if not _read_header(rows, region, token, problems):
+        return None
+    national = _Sheet(ws.title, token, columns=region.columns, years=region.years, specs=specs)
+    sheets = {REGIONAL: region, NATIONAL: national}
+    params: dict[str, dict[str, dict]] = {REGIONAL: {}, NATIONAL: {}}
+    key_col = region.columns["Nyckel"]
     for r, row in enumerate(rows[HEADER_ROW:], start=FIRST_ROW):
         key = _text(row[key_col]) if key_col < len(row) else None
         if key is None:
             if any(_text(v) is not None for v in row):
                 problems.error(f"{token}!{column_letter(key_col)}{r}", None, "rad med värden men utan nyckel")
             continue
-        key = str(key).strip()
-        if key in params:
+        key, layer = str(key).strip(), _row_layer(row, r, region, problems)
+        sheet = sheets[layer]
+        if key in params[layer]:
             problems.error(f"{token}!{column_letter(key_col)}{r}", key,
                            f"nyckeln förekommer två gånger (rad {sheet.rows[key]} och rad {r})")
             continue
         sheet.rows[key] = r
-        params[key] = _entry(row, sheet)
-    data = {"parametrar": params}
-    if _text(description) is not None:
-        data["beskrivning"] = description
-    return data, sheet
+        params[layer][key] = _entry(row, sheet)
+    out = {REGIONAL: ({"parametrar": params[REGIONAL]}, region)}
+    first = rows[0] if rows else ()
+    if len(first) > 1 and _text(first[1]) is not None:
+        out[REGIONAL][0]["beskrivning"] = first[1]
+    second = rows[1] if len(rows) > 1 else ()
+    if params[NATIONAL] or (second and second[0] == NATIONAL_DESCRIPTION):
+        out[NATIONAL] = ({"parametrar": params[NATIONAL]}, national)
+        if len(second) > 1 and second[0] == NATIONAL_DESCRIPTION and _text(second[1]) is not None:
+            out[NATIONAL][0]["beskrivning"] = second[1]
+    return out
+
+
+def _read_categories(wb, path: Path, problems: Problems):
+    """The investment categories on the information sheet (None: the workbook names none)."""
+    from flerarsprognos.io.layers import parse_categories
+
+    if INFO_SHEET not in wb.sheetnames:
+        return None
+    rows = [tuple(r) for r in wb[INFO_SHEET].iter_rows(values_only=True)]
+    start = next((i for i, row in enumerate(rows) if row and row[0] == CATEGORY_HEADING), None)
+    if start is None:
+        return None
+    items = []
+    for row in rows[start + 2:]:
+        cells = [_text(v) for v in (tuple(row) + (None,) * 3)[:3]]
+        if all(v is None for v in cells):
+            break
+        items.append({h: v for h, v in zip(CATEGORY_COLUMNS, cells) if v is not None})
+    return parse_categories(items, f"{path}, {INFO_SHEET}", problems)
 
 
 def read_workbook(path: Path, problems: Problems) -> RawSet:
-    """A workbook written by :func:`write_workbook` (and edited) as the YAML reader's raw structure."""
+    """A workbook written by :func:`write_workbook` (and edited) as the YAML reader's raw structure:
+    the region's rows as its parts, the riket rows as the national parts (no directory needed)."""
+    from flerarsprognos.io import layers
+
     path = Path(path)
     if not path.is_file():
         problems.error(path, None, "arbetsboken finns inte")
         problems.raise_if_errors()
     wb = open_workbook(path, problems)
     problems.raise_if_errors()
-    parts: list[RawPart] = []
+    parts: dict[str, list[RawPart]] = {REGIONAL: [], NATIONAL: []}
     sheets: dict[str, _Sheet] = {}
     try:
+        categories = _read_categories(wb, path, problems)
+        specs = layers.specs_for(categories)
         for ws in wb.worksheets:
             if ws.title == INFO_SHEET:
                 continue
             token = f"{path}, {cell_name(ws.title, 1, 0).split('!')[0]}"
-            data, sheet = _read_sheet(ws, token, problems)
-            sheets[token] = sheet
-            parts.append(RawPart(token, ws.title, data))
+            layered = _read_sheet(ws, token, specs, problems)
+            if layered is None:
+                parts[REGIONAL].append(RawPart(token, ws.title, None))
+                continue
+            for layer, (data, sheet) in layered.items():
+                file = token if layer == REGIONAL else f"{token}, lager riket"
+                sheets[file] = sheet
+                parts[layer].append(RawPart(file, ws.title, data))
     finally:
         wb.close()
-    if not parts:
+    if not parts[REGIONAL]:
         problems.error(path, None, "arbetsboken har inga blad med antaganden")
         problems.raise_if_errors()
-    topics = {p.topic: p.file for p in parts}
-    return RawSet(path, [path], parts,
+    topics = {p.topic: p.file for p in parts[REGIONAL]}
+    national = {p.topic: p.file for p in parts[NATIONAL]}
+    return RawSet(path, [path], parts[REGIONAL], national=parts[NATIONAL], categories=categories,
                   missing_file=lambda topic: topics.get(topic, f"{path}, blad {topic} (saknas)"),
+                  missing_national=lambda topic: national.get(topic, f"{path}, blad {topic}, lager riket (saknas)"),
                   locate=lambda p: locate(p, sheets))
 
 
@@ -341,7 +457,8 @@ def locate(p: Problem, sheets: dict[str, _Sheet]) -> Problem:
     if row is None:
         return p
     col = _column_for(p, part, sheet, key)
-    return Problem(f"{p.file}!{column_letter(col)}{row}", p.key, in_workbook_terms(p.message), p.year, p.severity)
+    return Problem(f"{sheet.cells}!{column_letter(col)}{row}", p.key, in_workbook_terms(p.message), p.year,
+                   p.severity)
 
 
 def in_workbook_terms(message: str) -> str:
@@ -363,7 +480,7 @@ def _column_for(p: Problem, part: str, sheet: _Sheet, key: str) -> int:
         return c["enhet"]
     if "källa" in message and "kalla" in c:
         return c["kalla"]
-    spec = SPECS.get(key)
+    spec = sheet.specs.get(key)
     if spec is not None and not spec.by_year and "varde" in c:
         return c["varde"]
     if spec is not None and spec.by_year and p.year is None and sheet.years and "värden per år" in message:

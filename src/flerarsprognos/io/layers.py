@@ -127,14 +127,15 @@ def normalise_lanskod(raw: Any) -> str:
     return str(raw).strip()
 
 
-def add_lansvis_skattesats(raw: Raw, riket_dir: Path | None, directory: Path,
+def add_lansvis_skattesats(raw: Raw, riket_dir: Path | None, region_file: str | Path,
                            problems: Problems, reported: set[str]) -> None:
-    """Pick inkomstutjamning_skattesats from regioner.csv by the region's lanskod (unless given)."""
+    """Pick inkomstutjamning_skattesats from regioner.csv by the region's lanskod (unless given);
+    a missing lanskod is reported under ``region_file``."""
     table = read_region_table(riket_dir)
     codes = ", ".join(table)
     if "lanskod" not in raw:
         if "inkomstutjamning_skattesats" not in raw:
-            problems.error(directory / "region.yaml", "lanskod",
+            problems.error(region_file, "lanskod",
                            f"saknas: ange regionens länskod (SCB), t.ex. lanskod: {{enhet: text, kalla: SCB, "
                            f"varde: \"17\"}}; den väljer den länsvisa skattesatsen i inkomstutjämningen "
                            f"(förordning (2004:881) 2 §). Giltiga länskoder: {codes}")
@@ -210,15 +211,20 @@ def _quiet_yaml(path: Path) -> Any:
 
 def read_categories(directory: Path, problems: Problems) -> tuple[Category, ...] | None:
     """The ``kategorier:`` list at the top of the region's investeringar.yaml (None: not given)."""
-    import re
-
-    from flerarsprognos.model.statements import BALANCE_INPUT_POSTS
-
     path = directory / "investeringar.yaml"
     data = _quiet_yaml(path) if path.is_file() else None
     raw = data.get("kategorier") if isinstance(data, dict) else None
     if raw is None:
         return None
+    return parse_categories(raw, path, problems)
+
+
+def parse_categories(raw: Any, path: str | Path, problems: Problems) -> tuple[Category, ...]:
+    """A ``kategorier`` list as written (YAML, or the assumption workbook's table), checked."""
+    import re
+
+    from flerarsprognos.model.statements import BALANCE_INPUT_POSTS
+
     if not isinstance(raw, list) or not raw:
         problems.error(path, "kategorier", "ska vara en lista med id, etikett och balanspost")
         return ()
