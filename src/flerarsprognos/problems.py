@@ -26,7 +26,20 @@ class Problem:
             where += f": {self.key}"
         if self.year is not None:
             where += f" [år {self.year}]"
-        return f"{self.severity}: {where}: {self.message}"
+        return f"{self.severity}: {where}: {self.message}{_label_note(self.key, self.message)}"
+
+
+def _label_note(key: str | None, message: str) -> str:
+    """The assumption key's Swedish label after the message, so a reader who does not know the
+    key names (``prisbasbelopp_forandring``) sees what it is; nothing for other keys."""
+    if not key:
+        return ""
+    from flerarsprognos.io.schema import SPECS  # at message time only: keeps imports light
+
+    spec = SPECS.get(key)
+    if spec is None or not spec.label or spec.label in message:
+        return ""
+    return f" ({spec.label})"
 
 
 @dataclass
