@@ -7,7 +7,7 @@ from pathlib import Path
 import typer
 
 from flerarsprognos.cli import app
-from flerarsprognos.cli.common import RiketOption, console, handles_bad_input, print_problems
+from flerarsprognos.cli.common import console, handles_bad_input, print_problems, say
 
 TEMPLATE = """\
 # Underlag för flerarsprognos init (docs/regioner.md). Fyll i regionens publicerade siffror,
@@ -31,33 +31,36 @@ siffror:
 """
 
 
+InitRiketOption = typer.Option(
+    None, "--riket", show_default=False, metavar="<katalog>",
+    help="Katalog med det nationella prognosunderlaget (SKR:s utgåva) som regionen ska stå på. Utan "
+         "flaggan: underlagets 'riket:' (en katalog relativt underlaget, eller standard: det medföljande).")
+
+
 @app.command("init", help="Skapa en ny regions antagandekatalog ur några publicerade siffror "
                           "(underlag.yaml); resten tas ur det nationella prognosunderlaget eller "
-                          "härleds, och varje härlett värde märks med sin metod.")
+                          "härleds, och varje härlett värde märks med sin metod. Indata (underlaget, "
+                          "prognosunderlaget, standardregionen) ändras aldrig.")
 @handles_bad_input
 def init_command(
-    katalog: Path = typer.Argument(..., help="Den nya regionens katalog (får inte finnas eller ska vara tom)."),
-    underlag: Path = typer.Option(None, "--underlag", "-u", show_default=False,
+    katalog: Path = typer.Argument(..., metavar="KATALOG",
+                                   help="Den nya regionens katalog (får inte finnas eller ska vara tom, och får "
+                                        "inte ligga i eller innehålla indata)."),
+    underlag: Path = typer.Option(None, "--underlag", "-u", show_default=False, metavar="<fil>",
                                   help="Svarsfil med regionens siffror. Utan flaggan: skriv en mall "
                                        "KATALOG/underlag.yaml att fylla i."),
-    riket: Path = RiketOption,
+    riket: Path = InitRiketOption,
 ):
     from flerarsprognos.io.nyregion import create_region
 
     if underlag is None:
-        if katalog.exists() and any(katalog.iterdir()):
-            console.print(f"[red]fel: {katalog}: katalogen finns redan och är inte tom. Inget har skrivits.[/red]")
-            raise typer.Exit(2)
-        katalog.mkdir(parents=True, exist_ok=True)
-        (katalog / "underlag.yaml").write_text(TEMPLATE.format(name=katalog / "underlag.yaml"), encoding="utf-8")
-        console.print(f"Skrev en mall: {katalog / 'underlag.yaml'}. Fyll i regionens siffror och kör "
-                      f"flerarsprognos init NY_KATALOG --underlag {katalog / 'underlag.yaml'}.")
+        write_template(katalog)
         return
     created = create_region(underlag, katalog, riket)
     print_problems(created.warnings)
     aset = created.aset
-    console.print(f"Skapade {katalog}/ för {aset['region_namn']} (länskod {aset['lanskod']}, "
-                  f"{aset.basar}–{aset.slutar}) på prognosunderlaget {aset['prognosunderlag_namn']}.")
+    say(f"Skapade {katalog}/ för {aset['region_namn']} (länskod {aset['lanskod']}, "
+        f"{aset.basar}–{aset.slutar}) på prognosunderlaget {aset['prognosunderlag_namn']}.")
     console.print(f"Kontroll: inga fel ({len(created.warnings)} varningar).")
     if created.checks:
         from flerarsprognos.output import fmt
@@ -76,5 +79,23 @@ def init_command(
             by_file.setdefault(Path(aset.values[key].file).name, []).append(key)
         for file, keys in by_file.items():
             console.print(f"  {file}: {', '.join(keys)}", soft_wrap=True)
-        console.print("Metoden står i varje värdes källa: flerarsprognos assumptions --assumptions KATALOG.")
-    console.print(f"Kör: flerarsprognos run --assumptions {katalog}")
+        say(f"Metoden står i varje värdes källa: flerarsprognos antaganden --antaganden {katalog}.")
+    say(f"Kör: flerarsprognos run --antaganden {katalog}")
+
+
+def write_template(katalog: Path) -> None:
+    """KATALOG/underlag.yaml, a template to fill in (written atomically; a directory with content,
+    or a file of that name, is refused and nothing is written)."""
+    from flerarsprognos.io.nyregion import check_target
+    from flerarsprognos.output.files import atomic_path
+    from flerarsprognos.problems import Problems
+
+    problems = Problems()
+    check_target(katalog, [], problems)
+    problems.raise_if_errors()
+    template = katalog / "underlag.yaml"
+    katalog.mkdir(parents=True, exist_ok=True)
+    with atomic_path(template) as tmp:
+        tmp.write_text(TEMPLATE.format(name=template), encoding="utf-8")
+    say(f"Skrev en mall: {template}. Fyll i regionens siffror och kör "
+        f"flerarsprognos init NY_KATALOG --underlag {template}.")

@@ -7,14 +7,18 @@ from pathlib import Path
 import typer
 
 from flerarsprognos.cli import app
+from flerarsprognos.cli.analysis import DaskOption, SchedulerOption, SeedOption
 from flerarsprognos.cli.common import (
     AssumptionsOption,
+    QuietOption,
     RiketOption,
     command_line,
     console,
     handles_bad_input,
     out_dir_for,
+    out_option,
     print_problems,
+    say,
 )
 
 
@@ -84,33 +88,39 @@ def _montecarlo_table(sets, names, n: int, seed: int, client):
                               "resultat, balanskravsresultat och nettokostnadsandel per region och år.")
 @handles_bad_input
 def regioner_command(
-    kataloger: list[Path] = typer.Argument(None, show_default=False,
+    # text, made paths below: typer would show a list of paths as '<list[Path]>'
+    kataloger: list[str] = typer.Argument(None, show_default=False, metavar="KATALOG",
                                            help="Regionernas antagandekataloger (eller en katalog med regioner). Utan "
                                                 "argument: alla medföljande (standardregionen och examples/regioner/*)."),
     riket: Path = RiketOption,
-    out: Path = typer.Option(None, "--out", "-o", show_default=False,
-                             help="Katalog för jämförelsen. Utan flaggan: outputs/regioner/."),
-    montecarlo_n: int = typer.Option(0, "--montecarlo", show_default=False,
+    out: Path = out_option("regioner"),
+    quiet: bool = QuietOption,
+    montecarlo_n: int = typer.Option(0, "--montecarlo", show_default=False, metavar="<heltal>",
                                      help="Kör också en Monte Carlo med så många dragningar över de nationella "
-                                          "osäkerheterna (scenarios/osakerheter.yaml) för varje region."),
-    seed: int = typer.Option(20230101, "--seed", "-s", help="Slumpfrö för Monte Carlo."),
-    use_dask: bool = typer.Option(False, "--dask", help="Kör Monte Carlo på dask."),
-    scheduler: str = typer.Option(None, "--scheduler", show_default=False,
-                                  help="Adress till en befintlig dask-schemaläggare; innebär --dask."),
+                                          "osäkerheterna (scenarios/osakerheter.yaml) för varje region, på samma "
+                                          "dragningar. Utan flaggan: ingen Monte Carlo (med --dask eller "
+                                          "--schemalaggare: 1 000 dragningar)."),
+    seed: int = SeedOption,
+    use_dask: bool = DaskOption,
+    scheduler: str = SchedulerOption,
 ):
     import pandas as pd
 
-    from flerarsprognos.output.files import table_csv, write_all
+    from flerarsprognos.output.files import check_not_an_input, table_csv, write_all
     from flerarsprognos.regioner import expand, headlines, run_regions, shipped_regions
 
-    dirs = expand(list(kataloger)) if kataloger else shipped_regions()
+    dirs = expand([Path(k) for k in kataloger]) if kataloger else shipped_regions()
+    with_mc = montecarlo_n > 0 or use_dask or scheduler
+    target = out_dir_for(out, "regioner")
     regions = run_regions(dirs, riket)
+    check_not_an_input(target, _inputs(dirs, regions.sets, riket, with_mc), "--ut")  # before anything is written
     print_problems(regions.warnings)
     frame = pd.concat([headlines(r) for r in regions.results], ignore_index=True)
     riket_name = regions.sets[0]["prognosunderlag_namn"]
-    console.print(headline_table(frame, f"Regioner på prognosunderlaget {riket_name}"))
+    if not quiet:
+        console.print(headline_table(frame, f"Regioner på prognosunderlaget {riket_name}"))
     files = {"regioner.csv": table_csv(frame)}
-    if montecarlo_n > 0 or use_dask or scheduler:
+    if with_mc:
         from flerarsprognos.analysis.evaluate import close_client, dask_client
 
         names = list(dict.fromkeys(frame["region"]))
@@ -120,11 +130,22 @@ def regioner_command(
         finally:
             if client is not None:
                 close_client(client)
-        console.print(table)
+        if not quiet:
+            console.print(table)
         files["regioner_montecarlo.csv"] = table_csv(mc)
-    target = out_dir_for(out, "regioner")
     written = write_all(target, files)
-    console.print(f"Skrev {len(written)} filer till {target}/ ({len(dirs)} regioner; {command_line()}).")
+    say(f"Skrev {len(written)} filer till {target}/ ({len(dirs)} regioner; {command_line()}).")
+
+
+def _inputs(dirs: list[Path], sets, riket: Path | None, with_mc: bool) -> list[Path | None]:
+    """What the comparison reads: the region directories (or workbooks), their national sets and,
+    with Monte Carlo, the uncertainties file; the output may be, hold or lie inside none of them."""
+    found: list[Path | None] = [*dirs, riket, *(s.riket for s in sets)]
+    if with_mc:
+        from flerarsprognos.analysis.montecarlo import default_uncertainties_file
+
+        found.append(default_uncertainties_file())
+    return found
 
 
 @app.command("jamfor-riket", help="Kör regionen på två nationella prognosunderlag (t.ex. SKR:s förra och "
@@ -132,8 +153,8 @@ def regioner_command(
                                   "balanskravsresultat och nettokostnadsandel.")
 @handles_bad_input
 def jamfor_riket_command(
-    forra: Path = typer.Argument(..., help="Det tidigare prognosunderlagets katalog."),
-    nya: Path = typer.Argument(..., help="Det nya prognosunderlagets katalog."),
+    forra: Path = typer.Argument(..., metavar="FÖRRA", help="Det tidigare prognosunderlagets katalog."),
+    nya: Path = typer.Argument(..., metavar="NYA", help="Det nya prognosunderlagets katalog."),
     assumptions: Path = AssumptionsOption,
 ):
     from rich.table import Table

@@ -502,17 +502,35 @@ def write_set(directory: Path, a: Answers, entries: dict[str, dict], riket: str)
         (directory / f"{topic}.yaml").write_text(text, encoding="utf-8")
 
 
+def _national_dir(a: Answers, riket: Path | None) -> Path | None:
+    """The national set the new region stands on: ``--riket``, the answers' ``riket:`` (relative
+    to the answers file), or None for the shipped one (``standard``)."""
+    if riket is None and a.riket == STANDARD:
+        return None
+    return Path(riket) if riket is not None else (a.path.parent / a.riket)
+
+
 def _riket_pointer(a: Answers, target: Path, riket: Path | None) -> str:
     """What region.yaml's ``riket:`` says: ``standard``, or a path relative to the new directory."""
-    if riket is None and a.riket == STANDARD:
-        return STANDARD
-    where = Path(riket) if riket is not None else (a.path.parent / a.riket)
-    return os.path.relpath(where.resolve(), target.resolve())
+    where = _national_dir(a, riket)
+    return STANDARD if where is None else os.path.relpath(where.resolve(), target.resolve())
+
+
+def check_target(target: Path, inputs: list[Path | None], problems: Problems) -> None:
+    """The new directory must be new (or empty), and may not be, hold or lie inside anything
+    ``init`` reads (the answers file, the national set, the standard region): io/guard.py's rule."""
+    from flerarsprognos.io.guard import check_output_path
+
+    if target.exists() and not target.is_dir():
+        problems.error(target, None, "finns redan och är ingen katalog; välj en ny katalog")
+    elif target.is_dir() and any(target.iterdir()):
+        problems.error(target, None, "katalogen finns redan och är inte tom; välj en ny katalog")
+    check_output_path(target, inputs, problems, option="KATALOG")
 
 
 def _check_national_set(a: Answers, riket_dir: Path | None, problems: Problems) -> None:
     """The national set exists and is made for the answers' base year (before anything is built)."""
-    from flerarsprognos.io.assumptions import _read_files
+    from flerarsprognos.io.assumptions import RawPart, _collect
     from flerarsprognos.io.layers import check_base_year, default_riket_dir
 
     where = riket_dir or default_riket_dir()
@@ -520,7 +538,7 @@ def _check_national_set(a: Answers, riket_dir: Path | None, problems: Problems) 
     if not files:
         problems.error(a.path, "riket", f"{where}: ingen katalog med det nationella prognosunderlaget (*.yaml)")
     else:
-        national, _ = _read_files(files, problems)
+        national, _ = _collect([RawPart(str(f), f.stem, read_yaml(f, problems)) for f in files], problems)
         check_base_year(national, a.basar, str(a.path), problems)
     problems.raise_if_errors()
 
@@ -540,16 +558,16 @@ def create_region(answers_path: Path, target: Path, riket: Path | None = None) -
     from flerarsprognos.runner import run
 
     problems = Problems()
-    if target.exists() and any(target.iterdir()):
-        problems.error(target, None, "katalogen finns redan och är inte tom; välj en ny katalog")
     a = read_answers(answers_path, problems)
     if a is not None:
         check_answers(a, problems)
+    national = _national_dir(a, riket) if a is not None else riket
+    check_target(target, [answers_path, national, default_assumptions_dir()], problems)
     problems.raise_if_errors()
     assert a is not None
     std = load_assumptions(default_assumptions_dir())
     pointer = _riket_pointer(a, target, riket)
-    _check_national_set(a, None if pointer == STANDARD else (target / pointer).resolve(), problems)
+    _check_national_set(a, national, problems)
     target.parent.mkdir(parents=True, exist_ok=True)
     # a sibling of the target, so the relative ``riket:`` pointer holds in both
     tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}.", dir=target.parent))
