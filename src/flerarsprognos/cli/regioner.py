@@ -14,6 +14,7 @@ from flerarsprognos.cli.common import (
     RiketOption,
     command_line,
     console,
+    count,
     handles_bad_input,
     out_dir_for,
     out_option,
@@ -134,7 +135,7 @@ def regioner_command(
             console.print(table)
         files["regioner_montecarlo.csv"] = table_csv(mc)
     written = write_all(target, files)
-    say(f"Skrev {len(written)} filer till {target}/ ({len(dirs)} regioner; {command_line()}).")
+    say(f"Skrev {count(len(written), 'fil', 'filer')} till {target}/ ({count(len(dirs), 'region', 'regioner')}; {command_line()}).")
 
 
 def _inputs(dirs: list[Path], sets, riket: Path | None, with_mc: bool) -> list[Path | None]:
