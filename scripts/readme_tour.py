@@ -74,7 +74,12 @@ def run_command(command: str) -> str:
     args = shlex.split(command)
     if not args or args[0] != "flerarsprognos":
         raise SystemExit(f"tour-kommandot måste börja med flerarsprognos: {command!r}")
-    result = CliRunner().invoke(app, args[1:])
+    saved = sys.argv
+    sys.argv = args  # the command line the outputs record (provenance) is the tour's command
+    try:
+        result = CliRunner().invoke(app, args[1:])
+    finally:
+        sys.argv = saved
     if result.exception and not isinstance(result.exception, SystemExit):
         raise result.exception
     return result.output
